@@ -1,0 +1,110 @@
+"""Read a plan file: detect its encoding, refuse what is not text, keep the text as published."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.records import Document, PlanMeta
+
+_MAX_BYTES = 20 * 1024 * 1024
+# Control characters that never occur in a text plan (tab, LF, CR, FF are allowed).
+_BAD_CONTROLS = {chr(c) for c in range(32) if c not in (9, 10, 12, 13)} | {"\x7f"}
+
+
+def read_plan(path: str | Path, meta: PlanMeta | None = None) -> Document:
+    """Decode ``path`` (UTF-8 with/without BOM, UTF-16 with BOM, GB18030/GBK) into a Document.
+
+    Raises IngestError for a missing, empty, oversized, binary or undecodable file.
+    """
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise IngestError(str(p), f"cannot read file ({exc.strerror})") from exc
+    if len(raw) > _MAX_BYTES:
+        raise IngestError(str(p), f"file is {len(raw)} bytes; a plan text is at most {_MAX_BYTES}")
+    text, encoding = decode(raw, str(p))
+    if not text.strip():
+        raise IngestError(str(p), "file is empty; expected the text of a plan")
+    _check_text(text, str(p))
+    meta = meta or PlanMeta(id=p.stem, title=p.stem, source=p.name)
+    return Document(plan=meta, path=str(p), text=text, encoding=encoding,
+                    sha256=hashlib.sha256(raw).hexdigest())
+
+
+def decode(raw: bytes, name: str) -> tuple[str, str]:
+    """Return ``(text, encoding)``; the BOM, if any, is not part of the text."""
+    if not raw:
+        raise IngestError(name, "file is empty; expected the text of a plan")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return _strict(raw, enc, name), enc
+    if _looks_utf16(raw):
+        enc = "utf-16-le" if raw[1::2].count(0) > raw[0::2].count(0) else "utf-16-be"
+        return _strict(raw, enc, name), enc
+    if b"\x00" in raw:
+        raise IngestError(name, "file is binary (contains NUL bytes); expected a UTF-8, UTF-16 or GBK text")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(raw) - 3 and exc.reason == "unexpected end of data":
+            line = raw[: exc.start].count(b"\n") + 1
+            raise IngestError(name, "file is truncated in the middle of a UTF-8 character", line) from exc
+        utf8_error = exc
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        line = raw[: utf8_error.start].count(b"\n") + 1
+        raise IngestError(name, "not valid UTF-8, UTF-16 or GB18030/GBK text", line) from exc
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    sample = raw[:4096]
+    if len(sample) < 4:
+        return False
+    zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    # CJK UTF-16 has few NULs, ASCII-heavy UTF-16 many; either way NULs cluster on one side.
+    return max(zeros_even, zeros_odd) > 0.2 * half and min(zeros_even, zeros_odd) < 0.02 * half
+
+
+def _strict(raw: bytes, enc: str, name: str) -> str:
+    try:
+        return raw.decode(enc)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1 if "16" not in enc else None
+        raise IngestError(name, f"declared {enc} by its byte order mark but does not decode", line) from exc
+
+
+def _check_text(text: str, name: str) -> None:
+    bad = sum(1 for ch in text[:20000] if ch in _BAD_CONTROLS or ch == "\ufffd")
+    if bad > max(3, len(text[:20000]) // 200):
+        raise IngestError(name, "file looks binary (control characters); expected plan text")
+
+
+def read_manifest(path: str | Path) -> PlanMeta:
+    """Read a plan manifest JSON (``data/plans/<id>.json``)."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IngestError(str(p), f"manifest is not readable JSON ({exc})") from exc
+    missing = [k for k in ("id", "title", "source") if not data.get(k)]
+    if missing:
+        raise IngestError(str(p), f"manifest lacks {', '.join(missing)}")
+    known = {f for f in PlanMeta.__dataclass_fields__}
+    return PlanMeta(**{k: v for k, v in data.items() if k in known})
+
+
+def discover_plans(folder: str | Path) -> list[tuple[PlanMeta, Path]]:
+    """Every ``*.json`` manifest in ``folder`` with the path of its text, sorted by plan id."""
+    out = []
+    for mf in sorted(Path(folder).glob("*.json")):
+        meta = read_manifest(mf)
+        out.append((meta, mf.parent / meta.source))
+    return sorted(out, key=lambda t: t[0].id)

@@ -1,0 +1,103 @@
+"""Frozen records that flow through the pipeline: Document → Section/Passage → Fact."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class PlanMeta:
+    """A plan's manifest (``data/plans/<id>.json``)."""
+
+    id: str
+    title: str
+    publisher: str = ""
+    issued: str = ""  # "2023-12"
+    period_start: int | None = None
+    period_end: int | None = None
+    near_term: int | None = None
+    vision: int | None = None
+    source: str = ""  # file name of the text, relative to the manifest
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded plan text. ``text`` is exactly what the file says, decoded."""
+
+    plan: PlanMeta
+    path: str
+    text: str
+    encoding: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of the plan: chapter (level 1), section (2), subsection (3+)."""
+
+    id: str  # stable: "ch1", "1.2", or "pre-前言"; unique within a plan
+    number: str | None  # "1", "1.2"; None before chapter 1
+    title: str  # heading text as published (stripped of markup)
+    level: int
+    parent: str | None  # parent Section.id
+    start: int  # offset of the heading line in Document.text
+    end: int  # end of the section's content (exclusive)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A citable unit of text: a paragraph group under its nearest heading."""
+
+    id: str  # content hash (see passage_id)
+    plan: str
+    section: str | None  # nearest numbered section, "4.2"; None before chapter 1
+    section_id: str  # Section.id of the nearest heading of any level
+    heading: str  # nearest heading's title
+    path: tuple[str, ...]  # heading trail from chapter to nearest heading
+    text: str  # verbatim slice of Document.text[start:end]
+    start: int
+    end: int
+
+
+def passage_id(plan: str, section: str | None, text: str) -> str:
+    """Content hash: stable across rebuilds as long as the passage text is unchanged."""
+    h = hashlib.sha1(f"{plan}\x1f{section or ''}\x1f{text}".encode()).hexdigest()
+    return f"p-{h[:12]}"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference from one fact to another entity, by class and key."""
+
+    kind: str
+    key: str
+
+
+Value = Union[str, int, float, bool, Ref]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One extracted entity or figure with the evidence that states it.
+
+    ``kind`` is an ontology class local name (``Town``, ``Indicator`` ...); ``key`` is the stable
+    local key that, with ``kind`` and the plan id, makes the IRI. ``quote`` is
+    ``Document.text[start:end]`` and occurs verbatim in the passage ``passage``.
+    ``props`` are ``(property local name, value)`` pairs; the property names are terms of
+    ``ontology/plan.ttl``.
+    """
+
+    kind: str
+    key: str
+    label: str
+    passage: str  # Passage.id
+    quote: str
+    start: int
+    end: int
+    props: tuple[tuple[str, Value], ...] = field(default=())
+    note: str = ""  # e.g. "ambiguous: listed both as key town and general township"
+
+    def get(self, name: str) -> list[Value]:
+        return [v for k, v in self.props if k == name]

@@ -1,0 +1,308 @@
+"""Split a plan into a heading tree (chapters → sections → subsections) and citable passages.
+
+Genre rules, no plan names: chapter numbers come from the 目录 list when headings carry none, or from
+``第X章`` headings; sections carry their own numbers (``4.2``) or are articles (``第12条``); unnumbered
+headings nest under the nearest numbered section. Offsets always index the text as published.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ingest.errors import IngestError
+from ingest.records import Document, Passage, Section, passage_id
+
+TARGET_CHARS = 360  # merge short paragraphs up to this size
+MAX_CHARS = 700  # split longer blocks at line (then sentence) boundaries
+
+_MD = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
+_NUM = re.compile(r"^(\d+(?:\.\d+)+)\s*(.*)$")
+_TOC_ITEM = re.compile(r"^\s*(?:[-*+]\s*)?(?:(\d+)\s*[.、]|第([一二三四五六七八九十百零〇\d]+)章)\s*(.+?)\s*$")
+_CHAPTER = re.compile(r"^第([一二三四五六七八九十百零〇\d]+)章\s*(.*)$")
+_ARTICLE = re.compile(r"^\s*(?:[-*]\s*)?(第[一二三四五六七八九十百零〇\d]+条)\s*(.*)$")
+_NAV_LINE = re.compile(r"^\s*(?:[-*+]\s*)?\d+(?:\.\d+)+\s*\S")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+
+
+def match_key(text: str) -> str:
+    """Normalise a heading for matching only (never for display)."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s*#_`·:：]", "", text)
+
+
+def clean_heading(text: str) -> str:
+    return re.sub(r"\*\*|__", "", text).strip(" \t-*")
+
+
+def cn_number(token: str) -> int:
+    """``十二`` → 12, ``三`` → 3, ``12`` → 12."""
+    token = unicodedata.normalize("NFKC", token)
+    if token.isdigit():
+        return int(token)
+    total, current = 0, 0
+    for ch in token:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _CN_DIGITS.get(ch, 0)
+    return total + current
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int  # without the line break
+    text: str
+
+
+@dataclass
+class _Head:
+    line: int  # index into lines
+    md_level: int  # 0 for non-markdown headings (articles, 第X章 lines)
+    title: str
+    number: str | None = None
+    level: int = 1
+    parent: int | None = None  # index into heads
+    chapter: bool = False
+    inline: bool = False  # an article line: the line is content too
+    consumed: list[int] = field(default_factory=list)  # title lines merged into this heading
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        out.append(_Line(pos, pos + len(body), body))
+        pos += len(raw)
+    return out
+
+
+def _toc(lines: list[_Line], heads: list[_Head]) -> tuple[dict[str, str], int | None]:
+    """Chapter titles → numbers from a 目录 list, and the index of the 目录 heading."""
+    for i, h in enumerate(heads):
+        if match_key(h.title) != "目录":
+            continue
+        end = heads[i + 1].line if i + 1 < len(heads) else len(lines)
+        toc = {}
+        for ln in lines[h.line + 1 : end]:
+            m = _TOC_ITEM.match(unicodedata.normalize("NFKC", ln.text))
+            if m:
+                number = m.group(1) or str(cn_number(m.group(2)))
+                toc[match_key(clean_heading(m.group(3)))] = number
+        return toc, i
+    return {}, None
+
+
+def _find_heads(lines: list[_Line]) -> list[_Head]:
+    heads: list[_Head] = []
+    for i, ln in enumerate(lines):
+        m = _MD.match(ln.text)
+        if m:
+            title = clean_heading(m.group(2))
+            if title:
+                heads.append(_Head(i, len(m.group(1)), title))
+            continue
+        plain = clean_heading(ln.text)
+        if _CHAPTER.match(plain) and len(plain) <= 40:
+            heads.append(_Head(i, 0, plain))
+        elif _ARTICLE.match(ln.text):
+            heads.append(_Head(i, 0, plain, inline=True))
+    return heads
+
+
+def _classify(doc: Document, lines: list[_Line], heads: list[_Head]) -> None:
+    toc, toc_index = _toc(lines, heads)
+    seen_chapter = False
+    current_chapter: int | None = None
+    current_numbered: int | None = None
+    for i, h in enumerate(heads):
+        key = match_key(h.title)
+        chap = _CHAPTER.match(unicodedata.normalize("NFKC", h.title))
+        num = _NUM.match(unicodedata.normalize("NFKC", h.title))
+        art = _ARTICLE.match(h.title)
+        if chap or (key in toc and i != toc_index):
+            h.chapter, h.level, seen_chapter = True, 1, True
+            h.number = str(cn_number(chap.group(1))) if chap else toc[key]
+            if chap and chap.group(2):
+                h.title = chap.group(2).strip()
+            current_chapter, current_numbered = i, i
+        elif num and seen_chapter:
+            h.number = num.group(1)
+            h.title = num.group(2).strip() or _title_from_next(lines, heads, i)
+            h.level = h.number.count(".") + 1
+            h.parent = _numbered_parent(heads, h.number, current_chapter)
+            current_numbered = i
+        elif art and seen_chapter:
+            h.number = art.group(1)
+            rest = art.group(2).strip()
+            h.title = re.split(r"[，。；：,;:]", rest, maxsplit=1)[0][:24] if h.inline else rest or h.number
+            h.level, h.parent, current_numbered = 2, current_chapter, i
+        elif seen_chapter:
+            h.parent = _unnumbered_parent(heads, i, current_numbered)
+            h.level = heads[h.parent].level + 1 if h.parent is not None else 1
+        # else: front matter before chapter 1 — level 1, no number
+    if toc and not any(h.chapter for h in heads):
+        ln = heads[toc_index].line + 1 if toc_index is not None else None
+        raise IngestError(doc.path, "the 目录 list names chapters but none of them was found", ln)
+    if toc:
+        found = {h.number for h in heads if h.chapter}
+        missing = sorted(set(toc.values()) - found, key=int)
+        if missing:
+            ln = heads[toc_index].line + 1 if toc_index is not None else None
+            raise IngestError(doc.path, f"chapters {', '.join(missing)} listed in 目录 are missing "
+                              "(is the file truncated?)", ln)
+
+
+def _title_from_next(lines: list[_Line], heads: list[_Head], i: int) -> str:
+    """``## 7.2`` followed by ``# 城乡公共服务体系``: the next heading is the title."""
+    if i + 1 < len(heads):
+        nxt = heads[i + 1]
+        between = lines[heads[i].line + 1 : nxt.line]
+        if all(not ln.text.strip() for ln in between) and not _NUM.match(nxt.title):
+            heads[i].consumed.append(i + 1)
+            return nxt.title
+    return ""
+
+
+def _numbered_parent(heads: list[_Head], number: str, chapter: int | None) -> int | None:
+    prefix = number.rsplit(".", 1)[0]
+    for j in range(len(heads) - 1, -1, -1):
+        if heads[j].number == prefix and (heads[j].chapter or "." in prefix):
+            return j
+    return chapter
+
+
+def _unnumbered_parent(heads: list[_Head], i: int, numbered: int | None) -> int | None:
+    """Nest under the previous unnumbered heading if it is shallower markdown, else the numbered one."""
+    j = i - 1
+    while j >= 0 and numbered is not None and j > numbered:
+        prev = heads[j]
+        if prev.number is None and prev.parent is not None and 0 < prev.md_level < heads[i].md_level:
+            return j
+        j -= 1
+    return numbered
+
+
+def split(doc: Document) -> tuple[list[Section], list[Passage]]:
+    """The section tree and the passages of ``doc``."""
+    lines = _lines(doc.text)
+    heads = _find_heads(lines)
+    if not heads:
+        raise IngestError(doc.path, "no headings found; expected a plan with chapter and section headings")
+    _classify(doc, lines, heads)
+    consumed = {c for h in heads for c in h.consumed}
+    ids = _section_ids(heads, consumed)
+    sections: list[Section] = []
+    passages: list[Passage] = []
+    order = [i for i in range(len(heads)) if i not in consumed]
+    for pos, i in enumerate(order):
+        h = heads[i]
+        nxt = heads[order[pos + 1]].line if pos + 1 < len(order) else len(lines)
+        body_from = h.line if h.inline else max([h.line, *(heads[c].line for c in h.consumed)]) + 1
+        end = lines[nxt - 1].end if nxt > 0 else 0
+        parent = ids[h.parent] if h.parent is not None else None
+        sections.append(Section(ids[i], h.number, h.title, h.level, parent, lines[h.line].start, end))
+        if match_key(h.title) == "目录":
+            continue
+        for start, stop in _blocks(lines[body_from:nxt]):
+            text = doc.text[start:stop]
+            section = _nearest_number(heads, i)
+            path = _path(heads, i)
+            passages.append(Passage(passage_id(doc.plan.id, section, text), doc.plan.id, section, ids[i],
+                                    h.title, path, text, start, stop))
+    return sections, _dedupe(passages)
+
+
+def _section_ids(heads: list[_Head], consumed: set[int]) -> dict[int, str]:
+    ids: dict[int, str] = {}
+    used: set[str] = set()
+    for i, h in enumerate(heads):
+        if i in consumed:
+            continue
+        if h.number:
+            base = h.number if not h.chapter else f"ch{h.number}"
+        else:
+            parent = ids.get(h.parent, "front") if h.parent is not None else "front"
+            base = f"{parent}/{match_key(h.title)[:40]}"
+        sid, n = base, 2
+        while sid in used:
+            sid, n = f"{base}~{n}", n + 1
+        used.add(sid)
+        ids[i] = sid
+    return ids
+
+
+def _nearest_number(heads: list[_Head], i: int | None) -> str | None:
+    while i is not None:
+        if heads[i].number:
+            return heads[i].number
+        i = heads[i].parent
+    return None
+
+
+def _path(heads: list[_Head], i: int | None) -> tuple[str, ...]:
+    trail = []
+    while i is not None:
+        h = heads[i]
+        trail.append(f"{h.number} {h.title}" if h.number and not h.chapter and h.title != h.number
+                     else h.title)
+        i = h.parent
+    return tuple(reversed(trail))
+
+
+def _blocks(lines: list[_Line]) -> list[tuple[int, int]]:
+    """Offsets of passages: paragraphs merged up to TARGET_CHARS, long ones split at MAX_CHARS."""
+    paragraphs: list[list[_Line]] = []
+    cur: list[_Line] = []
+    for ln in [*lines, _Line(0, 0, "")]:
+        if ln.text.strip():
+            cur.append(ln)
+        elif cur:
+            if not all(_NAV_LINE.match(x.text) for x in cur):
+                paragraphs.extend(_split_long(cur))
+            cur = []
+    merged: list[list[_Line]] = []
+    for para in paragraphs:
+        size = sum(len(x.text) for x in para)
+        if merged and sum(len(x.text) for x in merged[-1]) + size <= TARGET_CHARS:
+            merged[-1].extend(para)
+        else:
+            merged.append(list(para))
+    return [_trim(block) for block in merged]
+
+
+def _split_long(para: list[_Line]) -> list[list[_Line]]:
+    """Split a long paragraph at line boundaries; a table restarts a chunk at a repeated header row."""
+    header = para[0].text.split("\t")[1:] if "\t" in para[0].text else None
+    chunks: list[list[_Line]] = [[]]
+    for ln in para:
+        size = sum(len(x.text) for x in chunks[-1])
+        repeated = header and ln.text.split("\t")[1:] == header and chunks[-1]
+        if chunks[-1] and (repeated or size + len(ln.text) > MAX_CHARS):
+            chunks.append([])
+        chunks[-1].append(ln)
+    return chunks
+
+
+def _trim(block: list[_Line]) -> tuple[int, int]:
+    first, last = block[0], block[-1]
+    lead = len(first.text) - len(first.text.lstrip())
+    trail = len(last.text) - len(last.text.rstrip())
+    return first.start + lead, last.end - trail
+
+
+def _dedupe(passages: list[Passage]) -> list[Passage]:
+    """Identical text under the same section number gets one id; keep the first occurrence."""
+    seen: set[str] = set()
+    out = []
+    for p in passages:
+        if p.id not in seen:
+            seen.add(p.id)
+            out.append(p)
+    return out

@@ -1,0 +1,1 @@
+"""plankg: ontology."""
