@@ -48,6 +48,10 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
         enc = "utf-16-le" if raw[1::2].count(0) > raw[0::2].count(0) else "utf-16-be"
         return _strict(raw, enc, name), enc
     if b"\x00" in raw:
+        for enc in ("utf-16-le", "utf-16-be"):
+            text = _plausible(raw, enc)
+            if text is not None:
+                return text, enc
         raise IngestError(name, "file is binary (contains NUL bytes); expected a UTF-8, UTF-16 or GBK text")
     try:
         return raw.decode("utf-8"), "utf-8"
@@ -71,6 +75,19 @@ def _looks_utf16(raw: bytes) -> bool:
     half = len(sample) // 2
     # CJK UTF-16 has few NULs, ASCII-heavy UTF-16 many; either way NULs cluster on one side.
     return max(zeros_even, zeros_odd) > 0.2 * half and min(zeros_even, zeros_odd) < 0.02 * half
+
+
+def _plausible(raw: bytes, enc: str) -> str | None:
+    """UTF-16 without a BOM: accept only if it decodes to mostly CJK, ASCII text and line breaks."""
+    if len(raw) % 2:
+        return None
+    try:
+        text = raw.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    good = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return text if good >= 0.98 * len(text) and cjk + text.count("\n") > 0.2 * len(text) else None
 
 
 def _strict(raw: bytes, enc: str, name: str) -> str:

@@ -44,6 +44,7 @@ class Section:
     parent: str | None  # parent Section.id
     start: int  # offset of the heading line in Document.text
     end: int  # end of the section's content (exclusive)
+    plan: str = ""  # PlanMeta.id
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,8 @@ def split(doc: Document) -> tuple[list[Section], list[Passage]]:
         body_from = h.line if h.inline else max([h.line, *(heads[c].line for c in h.consumed)]) + 1
         end = lines[nxt - 1].end if nxt > 0 else 0
         parent = ids[h.parent] if h.parent is not None else None
-        sections.append(Section(ids[i], h.number, h.title, h.level, parent, lines[h.line].start, end))
+        sections.append(Section(ids[i], h.number, h.title, h.level, parent, lines[h.line].start, end,
+                                plan=doc.plan.id))
         if match_key(h.title) == "目录":
             continue
         for start, stop in _blocks(lines[body_from:nxt]):

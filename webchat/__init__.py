@@ -1,1 +1,34 @@
-"""plankg: webchat."""
+"""plankg web service: chat page, JSON API, SPARQL endpoint, entity pages, embeddable widget."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from webchat.settings import load_settings
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: defaults, then ``PLANKG_*`` environment, then ``test_config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(load_settings(test_config))
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_CONTENT_LENGTH"])
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    from webchat import api, chat, entities, errors, limits, resources, sparql
+
+    errors.init_app(app)
+    limits.init_app(app)
+    app.register_blueprint(chat.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(entities.bp)
+    res = resources.Resources(app.config)
+    app.extensions["plankg"] = res
+    res.warm()
+    if res.error:
+        logging.getLogger("plankg").warning("serving without a build: %s", res.error)
+    return app

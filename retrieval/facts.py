@@ -1,0 +1,95 @@
+"""The extracted facts as an in-memory entity base for answering (the same facts the graph holds).
+
+Entities are merged by ``(plan, kind, key)`` exactly as ``kg.build`` merges them into one IRI; each
+keeps every fact (and so every passage) that states it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ingest.records import Fact, Passage, PlanMeta, Ref, Value
+
+_SUFFIXES = ("镇", "乡", "县", "市", "区", "村")
+_CN_NUM = {"五": "5", "十": "10", "十五": "15", "二十": "20", "三十": "30"}
+
+
+@dataclass
+class Entity:
+    plan: str
+    kind: str
+    key: str
+    label: str
+    facts: list[Fact] = field(default_factory=list)
+
+    def values(self, prop: str) -> list[Value]:
+        out: list[Value] = []
+        for f in self.facts:
+            out.extend(v for v in f.get(prop) if v not in out)
+        return out
+
+    def first(self, prop: str) -> Value | None:
+        vals = self.values(prop)
+        return vals[0] if vals else None
+
+    def has_concept(self, prop: str, concept: str) -> bool:
+        return Ref("Concept", concept) in self.values(prop)
+
+    @property
+    def notes(self) -> list[str]:
+        return sorted({f.note for f in self.facts if f.note} | {str(v) for v in self.values("skos:editorialNote")})
+
+
+def aliases(label: str) -> set[str]:
+    """Ways a resident may name an entity: the label, its stem without an administrative suffix, and
+    Arabic minutes for Chinese ones (``十五分钟生活圈`` → ``15分钟生活圈``)."""
+    out = {label}
+    if label.endswith(_SUFFIXES) and len(label) >= 3:
+        out.add(label[:-1])
+    m = re.match(r"^(五|十|十五|二十|三十)分钟(.*)$", label)
+    if m:
+        out.add(f"{_CN_NUM[m.group(1)]}分钟{m.group(2)}")
+    return out
+
+
+class FactBase:
+    def __init__(self, facts: list[Fact], passages: list[Passage], plans: list[PlanMeta]) -> None:
+        self.passages = {p.id: p for p in passages}
+        self.plans = {m.id: m for m in plans}
+        self.entities: dict[tuple[str, str, str], Entity] = {}
+        for f in facts:
+            plan = self.passages[f.passage].plan if f.passage in self.passages else ""
+            ent = self.entities.setdefault((plan, f.kind, f.key), Entity(plan, f.kind, f.key, f.label))
+            ent.facts.append(f)
+        self.by_kind: dict[str, list[Entity]] = defaultdict(list)
+        self._alias: dict[str, list[Entity]] = defaultdict(list)
+        for ent in self.entities.values():
+            self.by_kind[ent.kind].append(ent)
+            if ent.kind not in ("Indicator", "StructureElement"):
+                for a in aliases(ent.label):
+                    self._alias[a].append(ent)
+        self._alias_re = re.compile("|".join(re.escape(a) for a in sorted(self._alias, key=len, reverse=True))) \
+            if self._alias else None
+
+    def of_kind(self, kinds: tuple[str, ...] | str, plan: str | None = None) -> list[Entity]:
+        kinds = (kinds,) if isinstance(kinds, str) else kinds
+        return [e for k in kinds for e in self.by_kind.get(k, []) if plan is None or e.plan == plan]
+
+    def resolve(self, ref: Ref, plan: str) -> Entity | None:
+        return self.entities.get((plan, ref.kind, ref.key))
+
+    def mentioned(self, text: str, plan: str | None = None) -> list[Entity]:
+        """Entities named in ``text``, longest names first, no overlapping matches."""
+        if self._alias_re is None:
+            return []
+        out: list[Entity] = []
+        for m in self._alias_re.finditer(text):
+            for ent in self._alias[m.group(0)]:
+                if (plan is None or ent.plan == plan) and ent not in out:
+                    out.append(ent)
+        return out
+
+    def passage_of(self, fact: Fact) -> Passage | None:
+        return self.passages.get(fact.passage)

@@ -1,0 +1,60 @@
+"""The resident-facing pages: chat, widget script, embed demo."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request, send_from_directory, url_for
+
+from webchat.resources import Build
+
+bp = Blueprint("chat", __name__)
+
+SUGGESTIONS = {
+    "zh": ["有几个森林公园？", "哪些是重点镇？", "城镇污水集中处理率要达到多少？", "规划期限是哪几年？"],
+    "en": ["How many forest parks are there?", "Which towns are key towns?",
+           "What is the sewage treatment target?", "What period does the plan cover?"],
+}
+
+
+def _build() -> Build:
+    return current_app.extensions["plankg"].current()
+
+
+def _lang() -> str:
+    return "en" if request.args.get("lang") == "en" else "zh"
+
+
+def _frame_headers(resp: Response) -> Response:
+    resp.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        f"frame-ancestors {current_app.config['FRAME_ANCESTORS']}")
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@bp.get("/")
+def index() -> Response:
+    b = _build()
+    lang = _lang()
+    widget = url_for("chat.widget", _external=True)
+    default_plan = b.plans[0].id if b.plans else ""
+    snippet = f'<script src="{widget}" data-plan="{default_plan}" async></script>'
+    html = render_template("index.html", plans=[{"id": p.id, "title": p.title} for p in b.plans],
+                           default_plan=default_plan, suggestions=SUGGESTIONS[lang],
+                           embed_snippet=snippet, lang=lang)
+    return _frame_headers(Response(html, mimetype="text/html"))
+
+
+@bp.get("/widget.js")
+def widget() -> Response:
+    resp = send_from_directory(current_app.static_folder or "static", "widget.js",
+                               mimetype="application/javascript", max_age=300)
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+@bp.get("/embed-demo")
+def embed_demo() -> Response:
+    b = _build()
+    html = render_template("embed_demo.html", widget_url=url_for("chat.widget"),
+                           default_plan=b.plans[0].id if b.plans else "")
+    return Response(html, mimetype="text/html")
