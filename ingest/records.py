@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ class Ref:
     key: str
 
 
-Value = Union[str, int, float, bool, Ref]
+Value = str | int | float | bool | Ref
 
 
 @dataclass(frozen=True)

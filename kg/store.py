@@ -1,0 +1,160 @@
+"""Graph stores chosen by a setting string, and loading plan graphs into an external SPARQL server.
+
+Settings (``open_store``):
+- ``oxigraph`` (default): Oxigraph through oxrdflib. Opens the build's ``oxigraph/`` directory
+  read-only (written once by ``write_graph_files``); without it, loads ``graph.trig`` into memory.
+- ``memory``: rdflib's in-memory store, parsed from ``graph.trig``.
+- ``sparql:<query-endpoint-url>``: a remote SPARQL 1.1 endpoint through rdflib's ``SPARQLStore``
+  (read-only). The server must itself answer the default graph as the union of the named graphs
+  (``oxigraph serve --union-default-graph``, Fuseki ``tdb2:unionDefaultGraph``).
+
+In every setting the returned dataset's default graph is the union of the plan graphs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from kg.build import bind_prefixes, plan_graphs, quiet_dataset_deprecations
+
+GRAPH_FILE = "graph.trig"
+OXIGRAPH_DIR = "oxigraph"
+DEFAULT_SETTING = "oxigraph"
+_INSERT_CHUNK = 20_000  # triples per INSERT DATA request
+
+
+class StoreError(RuntimeError):
+    """A store setting that cannot be opened, or a remote endpoint that refused the data."""
+
+
+def write_graph_files(dataset: Dataset, build_dir: Path) -> None:
+    """Write ``graph.trig`` and the Oxigraph directory ``oxigraph/`` into ``build_dir``."""
+    import pyoxigraph as ox
+
+    build_dir.mkdir(parents=True, exist_ok=True)
+    trig = build_dir / GRAPH_FILE
+    serialize_trig(dataset, trig)
+    target = build_dir / OXIGRAPH_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    store = ox.Store(str(target))
+    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    store.flush()
+    store.optimize()
+    del store  # closes RocksDB so readers may open the directory read-only
+
+
+def serialize_trig(dataset: Dataset, path: Path) -> None:
+    """The plan graphs as TriG, graphs in IRI order (rdflib sorts subjects within a graph)."""
+    out = Dataset()
+    bind_prefixes(out)
+    for graph in plan_graphs(dataset):
+        out.graph(graph.identifier).__iadd__(graph)
+    with quiet_dataset_deprecations():
+        path.write_bytes(out.serialize(format="trig", encoding="utf-8"))
+
+
+def open_store(setting: str, build_dir: Path) -> Dataset:
+    """Open the plan graphs of ``build_dir`` (or a remote endpoint) as a read-mostly Dataset."""
+    if setting == "memory":
+        ds = Dataset(store="Memory", default_union=True)
+        with quiet_dataset_deprecations(), (build_dir / GRAPH_FILE).open("rb") as source:
+            # rdflib's own parser keeps plain literals plain ("x", not "x"^^xsd:string as Oxigraph's
+            # parser spells them), so a query's "万人" matches in rdflib's engine.
+            ds.parse(file=source, format="trig")
+        bind_prefixes(ds)
+        return ds
+    if setting == "oxigraph":
+        return _open_oxigraph(build_dir)
+    if setting.startswith("sparql:"):
+        return _open_sparql(setting[len("sparql:") :])
+    raise StoreError(f"unknown store setting {setting!r}: expected oxigraph, memory or sparql:<url>")
+
+
+def _open_oxigraph(build_dir: Path) -> Dataset:
+    import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
+
+    directory = build_dir / OXIGRAPH_DIR
+    if directory.is_dir():
+        inner = ox.Store.read_only(str(directory))
+    else:
+        trig = build_dir / GRAPH_FILE
+        if not trig.is_file():
+            raise StoreError(f"{build_dir} holds neither {OXIGRAPH_DIR}/ nor {GRAPH_FILE}")
+        inner = ox.Store()
+        inner.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    ds = Dataset(store=OxigraphStore(store=inner), default_union=True)
+    bind_prefixes(ds)
+    return ds
+
+
+def _open_sparql(query_url: str) -> Dataset:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    if not query_url.startswith(("http://", "https://")):
+        raise StoreError(f"sparql setting needs an http(s) query endpoint, got {query_url!r}")
+    store = SPARQLStore(query_endpoint=query_url, returnFormat="json")
+    ds = Dataset(store=store, default_union=True)
+    bind_prefixes(ds)
+    return ds
+
+
+def _post(url: str, body: bytes, content_type: str, accept: str, timeout: float) -> bytes:
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": content_type, "Accept": accept}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (configured URL)
+            return bytes(response.read())
+    except urllib.error.HTTPError as err:
+        detail = err.read().decode("utf-8", "replace")[:500]
+        raise StoreError(f"{url} answered {err.code}: {detail}") from err
+
+
+def _update(update_url: str, update: str, timeout: float) -> None:
+    _post(update_url, update.encode("utf-8"), "application/sparql-update; charset=utf-8", "*/*", timeout)
+
+
+def _count(query_url: str, graph: URIRef, timeout: float) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    body = urllib.parse.urlencode({"query": query}).encode("ascii")
+    raw = _post(
+        query_url, body, "application/x-www-form-urlencoded", "application/sparql-results+json", timeout
+    )
+    return int(json.loads(raw)["results"]["bindings"][0]["n"]["value"])
+
+
+def _chunks(graph: Graph) -> list[str]:
+    lines = sorted(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines())
+    lines = [line for line in lines if line.strip()]
+    return ["\n".join(lines[i : i + _INSERT_CHUNK]) for i in range(0, len(lines), _INSERT_CHUNK)]
+
+
+def push_to_endpoint(
+    dataset: Dataset, query_url: str, update_url: str, *, timeout: float = 60.0
+) -> dict[str, int]:
+    """Replace each plan graph on a SPARQL 1.1 server (DROP SILENT GRAPH + INSERT DATA), then check it.
+
+    Returns ``{graph IRI: triples now on the server}``; raises ``StoreError`` when the server refuses
+    an update or holds a different number of triples afterwards.
+    """
+    pushed: dict[str, int] = {}
+    for graph in plan_graphs(dataset):
+        name = URIRef(str(graph.identifier))
+        chunks = _chunks(graph)
+        for i, chunk in enumerate(chunks):
+            drop = f"DROP SILENT GRAPH <{name}> ;\n" if i == 0 else ""
+            _update(update_url, f"{drop}INSERT DATA {{ GRAPH <{name}> {{\n{chunk}\n}} }}", timeout)
+        count = _count(query_url, name, timeout)
+        if count != len(graph):
+            raise StoreError(f"{name}: server holds {count} triples, expected {len(graph)}")
+        pushed[str(name)] = count
+    return pushed

@@ -1,0 +1,533 @@
+/* plankg chat widget. Embed with:
+ *   <script src="https://HOST/widget.js" data-plan="PLAN-ID" async></script>
+ * Options (data- attributes on that script tag): data-plan, data-position (bottom-right | bottom-left),
+ * data-title, data-color (CSS colour), data-lang (zh | en), data-open ("true" opens on load),
+ * data-api-base (override; default: where this script was loaded from).
+ * Isolation: everything lives in an open shadow root on one <plankg-widget> element; the only global
+ * is window.PlanKGWidget. No framework, no external requests except POST {base}/api/ask.
+ * The API must allow the host page's origin (CORS) when the widget is embedded on another site.
+ */
+(function () {
+  "use strict";
+  /* Captured first: document.currentScript is only set while this script is executing. */
+  var script = document.currentScript ||
+    document.querySelector('script[src$="/widget.js"], script[src*="/widget.js?"]');
+
+/* BEGIN plankg-render */
+var PlanKGRender = (function () {
+  "use strict";
+
+  var STRINGS = {
+    zh: {
+      you: "问",
+      sources: "依据原文",
+      noSources: "未找到可引用的规划原文。",
+      unanswered: "规划文本中未找到明确答案",
+      section: "第{n}节",
+      openSource: "查看原文",
+      entities: "相关条目",
+      error: "出错了",
+      network: "网络连接失败，请稍后重试。",
+      generic: "服务暂时不可用，请稍后重试。",
+      pending: "正在检索规划原文…",
+      quoteMissing: "引用句："
+    },
+    en: {
+      you: "Q",
+      sources: "Sources",
+      noSources: "No citable plan text was found.",
+      unanswered: "No clear answer in the plan text",
+      section: "Section {n}",
+      openSource: "Open source",
+      entities: "Related entries",
+      error: "Error",
+      network: "Network error, please try again later.",
+      generic: "The service is unavailable, please try again later.",
+      pending: "Searching the plan text…",
+      quoteMissing: "Quoted sentence: "
+    }
+  };
+
+  function strings(lang) {
+    return STRINGS[lang === "en" ? "en" : "zh"];
+  }
+
+  /* el("p", "cls", "text") -> element; text set with textContent. */
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  /* Only http(s) or same-site paths may become links (no javascript:, data:, ...). */
+  function safeUrl(url, base) {
+    if (typeof url !== "string" || !url) return null;
+    try {
+      var u = new URL(url, base || document.baseURI);
+      return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /* Append `text` to `parent`, wrapping the first occurrence of `quote` in <mark>.
+   * Returns true when the quote was found. */
+  function appendHighlighted(parent, text, quote) {
+    text = text == null ? "" : String(text);
+    var at = quote ? text.indexOf(quote) : -1;
+    if (at < 0) {
+      parent.appendChild(document.createTextNode(text));
+      return false;
+    }
+    if (at > 0) parent.appendChild(document.createTextNode(text.slice(0, at)));
+    parent.appendChild(el("mark", null, quote));
+    var rest = text.slice(at + quote.length);
+    if (rest) parent.appendChild(document.createTextNode(rest));
+    return true;
+  }
+
+  function citationSummary(c, p, S) {
+    var summary = el("summary", p + "citation-summary");
+    if (c.section) {
+      summary.appendChild(el("span", p + "chip", S.section.replace("{n}", c.section)));
+    }
+    var heading = c.heading || (c.path && c.path.length ? c.path[c.path.length - 1] : "");
+    summary.appendChild(el("span", p + "citation-heading", heading || c.plan || ""));
+    return summary;
+  }
+
+  function renderCitation(c, opts) {
+    var p = opts.prefix, S = opts.S;
+    var details = el("details", p + "citation");
+    if (c.id) details.setAttribute("data-id", c.id);
+    details.appendChild(citationSummary(c, p, S));
+    var body = el("div", p + "citation-body");
+    if (c.path && c.path.length) body.appendChild(el("p", p + "citation-path", c.path.join(" › ")));
+    var passage = el("blockquote", p + "citation-text");
+    var found = appendHighlighted(passage, c.text || c.quote || "", c.quote);
+    body.appendChild(passage);
+    if (!found && c.quote && c.text) {
+      var q = el("p", p + "citation-quote", S.quoteMissing);
+      q.appendChild(el("mark", null, c.quote));
+      body.appendChild(q);
+    }
+    var href = safeUrl(c.url, opts.base);
+    if (href) {
+      var a = el("a", p + "citation-link", S.openSource);
+      a.href = href;
+      a.target = opts.linkTarget || "_self";
+      if (a.target === "_blank") a.rel = "noopener";
+      body.appendChild(a);
+    }
+    details.appendChild(body);
+    return details;
+  }
+
+  function renderCitations(list, opts) {
+    var p = opts.prefix, S = opts.S;
+    var box = el("section", p + "citations");
+    box.appendChild(el("h3", p + "citations-title", S.sources));
+    if (!list || !list.length) {
+      box.appendChild(el("p", p + "muted", S.noSources));
+      return box;
+    }
+    var ol = el("ol", p + "citation-list");
+    for (var i = 0; i < list.length; i++) {
+      var li = el("li");
+      li.appendChild(renderCitation(list[i] || {}, opts));
+      ol.appendChild(li);
+    }
+    box.appendChild(ol);
+    return box;
+  }
+
+  function renderEntities(list, opts) {
+    var p = opts.prefix;
+    var box = el("div", p + "entities");
+    box.appendChild(el("span", p + "entities-title", opts.S.entities));
+    for (var i = 0; i < list.length; i++) {
+      var chip = el("span", p + "entity", list[i].label || list[i].iri || "");
+      if (list[i].iri) chip.title = list[i].iri;
+      box.appendChild(chip);
+    }
+    return box;
+  }
+
+  function options(o) {
+    o = o || {};
+    return {
+      prefix: o.prefix || "",
+      S: strings(o.lang),
+      base: o.base,
+      linkTarget: o.linkTarget
+    };
+  }
+
+  /* The user's question as its own block (kept separate so it can show before the answer). */
+  function renderQuestion(text, o) {
+    var opts = options(o), p = opts.prefix;
+    var q = el("div", p + "question");
+    q.appendChild(el("span", p + "question-label", opts.S.you));
+    q.appendChild(el("p", p + "question-text", text));
+    return q;
+  }
+
+  function renderPending(o) {
+    var opts = options(o);
+    var node = el("p", opts.prefix + "pending", opts.S.pending);
+    node.setAttribute("role", "status");
+    return node;
+  }
+
+  /* data: the /api/ask JSON. o: {prefix, lang, base, linkTarget}. */
+  function renderAnswer(data, o) {
+    var opts = options(o), p = opts.prefix, S = opts.S;
+    data = data || {};
+    var art = el("article", p + "answer" + (data.answered === false ? " " + p + "answer--unanswered" : ""));
+    if (data.answered === false) art.appendChild(el("p", p + "answer-status", S.unanswered));
+    art.appendChild(el("div", p + "answer-text", data.answer || ""));
+    art.appendChild(renderCitations(data.citations, opts));
+    if (data.entities && data.entities.length) art.appendChild(renderEntities(data.entities, opts));
+    return art;
+  }
+
+  function renderError(message, o) {
+    var opts = options(o), p = opts.prefix;
+    var box = el("div", p + "error");
+    box.setAttribute("role", "alert");
+    box.appendChild(el("strong", p + "error-title", opts.S.error + "："));
+    box.appendChild(document.createTextNode(message || opts.S.generic));
+    return box;
+  }
+
+  /* POST the question; resolves to {ok: true, data} or {ok: false, message}. Never rejects. */
+  function ask(url, body, lang) {
+    var S = strings(lang);
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+      credentials: "omit"
+    }).then(function (res) {
+      return res.json().then(
+        function (data) {
+          if (!res.ok || (data && data.ok === false)) {
+            return { ok: false, message: (data && data.error) || S.generic, status: res.status };
+          }
+          return { ok: true, data: data };
+        },
+        function () {
+          return { ok: false, message: S.generic, status: res.status };
+        }
+      );
+    }, function () {
+      return { ok: false, message: S.network, status: 0 };
+    });
+  }
+
+  return {
+    strings: strings,
+    el: el,
+    appendHighlighted: appendHighlighted,
+    renderQuestion: renderQuestion,
+    renderPending: renderPending,
+    renderAnswer: renderAnswer,
+    renderError: renderError,
+    ask: ask
+  };
+})();
+/* END plankg-render */
+  /* ---- widget ---- */
+  var R = PlanKGRender;
+  var VERSION = "1.0.0";
+
+  var UI = {
+    zh: {
+      title: "规划问答",
+      open: "打开规划问答",
+      close: "关闭",
+      question: "您的问题",
+      placeholder: "请输入关于规划的问题",
+      send: "发送",
+      welcome: "您好！可以询问国土空间总体规划的内容，回答会附上规划原文出处。",
+      note: "仅依据已发布的规划文本作答",
+      required: "请输入问题。"
+    },
+    en: {
+      title: "Plan Q&A",
+      open: "Open plan Q&A",
+      close: "Close",
+      question: "Your question",
+      placeholder: "Ask about the plan",
+      send: "Send",
+      welcome: "Hello! Ask about the territorial spatial master plan; answers cite the plan text.",
+      note: "Answers rely only on the published plan text",
+      required: "Please enter a question."
+    }
+  };
+
+  function attr(name, fallback) {
+    var v = script && script.getAttribute(name);
+    return v === null || v === undefined || v === "" ? fallback : v;
+  }
+
+  /* API base: data-api-base, else the script URL minus "/widget.js" (and a trailing "/static"). */
+  function apiBase() {
+    var explicit = attr("data-api-base", "");
+    var src = explicit || (script && script.src) || window.location.href;
+    var u = new URL(src, window.location.href);
+    if (explicit) return u.href.replace(/\/+$/, "");
+    var path = u.pathname.replace(/\/[^\/]*$/, "").replace(/\/static$/, "");
+    return u.origin + path;
+  }
+
+  function validColor(c) {
+    return typeof c === "string" && c.length < 64 && window.CSS && CSS.supports && CSS.supports("color", c);
+  }
+
+  var CSS_TEXT = [
+    ":host{all:initial !important;}",
+    ".pkg-root{all:initial;--pkg-primary:#1d4f91;--pkg-ink:#1f2933;--pkg-soft:#52606d;--pkg-line:#d9dee5;",
+    "font:15px/1.65 'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',",
+    "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--pkg-ink);}",
+    ".pkg-root *,.pkg-root *::before,.pkg-root *::after{box-sizing:border-box;}",
+    ".pkg-root [hidden]{display:none !important;}",
+    "button,input{font:inherit;color:inherit;margin:0;}",
+    ":focus-visible{outline:3px solid #f0b429;outline-offset:2px;}",
+    ".pkg-launcher{position:fixed;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;",
+    "height:52px;padding:0 20px 0 16px;border:0;border-radius:26px;background:var(--pkg-primary);color:#fff;",
+    "font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 6px 20px rgba(15,30,60,.28);}",
+    ".pkg-launcher:hover{filter:brightness(1.08);}",
+    ".pkg-launcher svg{width:22px;height:22px;fill:currentColor;flex:none;}",
+    ".pkg-right .pkg-launcher,.pkg-right .pkg-panel{right:20px;}",
+    ".pkg-left .pkg-launcher,.pkg-left .pkg-panel{left:20px;}",
+    ".pkg-panel{position:fixed;bottom:84px;z-index:2147483001;width:380px;max-width:calc(100vw - 40px);",
+    "height:560px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:#fff;",
+    "border:1px solid var(--pkg-line);border-radius:12px;overflow:hidden;box-shadow:0 12px 40px rgba(15,30,60,.25);}",
+    ".pkg-header{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:12px 14px;",
+    "background:var(--pkg-primary);color:#fff;}",
+    ".pkg-title{margin:0;font-size:16px;font-weight:700;line-height:1.3;}",
+    ".pkg-close{width:36px;height:36px;border:0;border-radius:6px;background:transparent;color:#fff;",
+    "font-size:22px;line-height:1;cursor:pointer;}",
+    ".pkg-close:hover{background:rgba(255,255,255,.18);}",
+    ".pkg-log{flex:1;overflow-y:auto;padding:12px 14px;background:#f4f6f9;}",
+    ".pkg-welcome{margin:0 0 8px;padding:10px 12px;background:#fff;border:1px solid var(--pkg-line);border-radius:8px;}",
+    ".pkg-exchange{margin-bottom:12px;}",
+    ".pkg-question{display:flex;justify-content:flex-end;}",
+    ".pkg-question-label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);}",
+    ".pkg-question-text{margin:0 0 6px 40px;padding:8px 12px;border-radius:12px 12px 2px 12px;",
+    "background:var(--pkg-primary);color:#fff;white-space:pre-wrap;overflow-wrap:anywhere;}",
+    ".pkg-pending{margin:0;color:var(--pkg-soft);font-size:14px;}",
+    ".pkg-answer,.pkg-error{background:#fff;border:1px solid var(--pkg-line);border-radius:12px 12px 12px 2px;",
+    "padding:10px 12px;margin-right:16px;}",
+    ".pkg-error{background:#fdeceb;border-color:#f3c2bd;color:#8a1f17;}",
+    ".pkg-answer-text{white-space:pre-line;overflow-wrap:anywhere;}",
+    ".pkg-answer-status{display:inline-block;margin:0 0 4px;font-size:12px;color:#8a5a00;background:#fff6e0;",
+    "border-radius:4px;padding:0 6px;}",
+    ".pkg-citations{margin-top:8px;}",
+    ".pkg-citations-title{margin:0 0 4px;font-size:12px;font-weight:600;color:var(--pkg-soft);}",
+    ".pkg-citation-list{list-style:none;margin:0;padding:0;display:grid;gap:4px;}",
+    ".pkg-citation{border:1px solid var(--pkg-line);border-radius:6px;background:#fbfcfd;font-size:14px;}",
+    ".pkg-citation-summary{cursor:pointer;padding:5px 8px;display:flex;gap:6px;align-items:baseline;}",
+    ".pkg-chip{flex:none;font-size:11px;font-weight:600;color:var(--pkg-primary);background:#e8eef7;",
+    "border-radius:9px;padding:0 7px;white-space:nowrap;}",
+    ".pkg-citation-heading{overflow-wrap:anywhere;}",
+    ".pkg-citation-body{padding:0 8px 8px;}",
+    ".pkg-citation-path{margin:0 0 4px;font-size:12px;color:var(--pkg-soft);}",
+    ".pkg-citation-text{margin:0;padding:6px 8px;border-left:3px solid #b9c9e0;background:#f4f6f9;",
+    "white-space:pre-line;overflow-wrap:anywhere;}",
+    ".pkg-citation-quote{margin:4px 0 0;font-size:13px;}",
+    ".pkg-citation-link{display:inline-block;margin-top:4px;font-size:13px;color:var(--pkg-primary);}",
+    "mark{background:#fff1b8;color:inherit;padding:0 1px;border-radius:2px;}",
+    ".pkg-muted{margin:0;font-size:13px;color:var(--pkg-soft);}",
+    ".pkg-entities{margin-top:6px;display:flex;flex-wrap:wrap;gap:4px;font-size:12px;}",
+    ".pkg-entities-title{color:var(--pkg-soft);font-weight:600;}",
+    ".pkg-entity{border:1px solid var(--pkg-line);border-radius:9px;padding:0 6px;}",
+    ".pkg-form{display:flex;gap:8px;padding:10px 12px;border-top:1px solid var(--pkg-line);background:#fff;}",
+    ".pkg-label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);}",
+    ".pkg-input{flex:1;min-width:0;height:42px;padding:0 10px;border:1px solid #aab4c0;border-radius:6px;background:#fff;}",
+    ".pkg-input[aria-invalid=true]{border-color:#b8322a;}",
+    ".pkg-send{height:42px;padding:0 14px;border:0;border-radius:6px;background:var(--pkg-primary);color:#fff;",
+    "font-weight:600;cursor:pointer;}",
+    ".pkg-send:disabled{opacity:.6;cursor:progress;}",
+    ".pkg-note{margin:0;padding:0 12px 8px;font-size:11px;color:var(--pkg-soft);background:#fff;}",
+    "@media (max-width:480px){.pkg-root .pkg-panel{left:0;right:0;bottom:0;top:0;width:100%;max-width:none;",
+    "height:100%;max-height:none;border-radius:0;border:0;}",
+    ".pkg-root .pkg-launcher{bottom:14px;}.pkg-right .pkg-launcher{right:14px;}.pkg-left .pkg-launcher{left:14px;}",
+    ".pkg-open .pkg-launcher{display:none;}}"
+  ].join("");
+
+  var ICON = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6v2h2v-2H7zm4 0v2h2v-2h-2zm4 0v2h2v-2h-2z";
+
+  function icon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", ICON);
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function build() {
+    var lang = attr("data-lang", "zh") === "en" ? "en" : "zh";
+    var S = UI[lang];
+    var plan = attr("data-plan", "");
+    var title = attr("data-title", S.title);
+    var position = attr("data-position", "bottom-right") === "bottom-left" ? "left" : "right";
+    var base = apiBase();
+    var uid = "pkg" + Math.random().toString(36).slice(2, 8);
+    var E = R.el;
+
+    var host = document.createElement("plankg-widget");
+    var shadow = host.attachShadow({ mode: "open" });
+    var style = document.createElement("style");
+    style.textContent = CSS_TEXT;
+    shadow.appendChild(style);
+
+    var root = E("div", "pkg-root pkg-" + position);
+    root.setAttribute("lang", lang === "en" ? "en" : "zh-CN");
+    var color = attr("data-color", "");
+    if (validColor(color)) root.style.setProperty("--pkg-primary", color);
+    shadow.appendChild(root);
+
+    var launcher = E("button", "pkg-launcher");
+    launcher.type = "button";
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.setAttribute("aria-controls", uid + "-panel");
+    launcher.setAttribute("aria-label", S.open);
+    launcher.appendChild(icon());
+    launcher.appendChild(E("span", "pkg-launcher-text", title));
+
+    var panel = E("section", "pkg-panel");
+    panel.id = uid + "-panel";
+    panel.hidden = true;
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-labelledby", uid + "-title");
+
+    var header = E("div", "pkg-header");
+    var h = E("h2", "pkg-title", title);
+    h.id = uid + "-title";
+    var closeBtn = E("button", "pkg-close", "×");
+    closeBtn.type = "button";
+    closeBtn.setAttribute("aria-label", S.close);
+    header.appendChild(h);
+    header.appendChild(closeBtn);
+
+    var log = E("div", "pkg-log");
+    log.setAttribute("aria-live", "polite");
+    log.setAttribute("aria-relevant", "additions");
+    log.appendChild(E("p", "pkg-welcome", S.welcome));
+
+    var form = E("form", "pkg-form");
+    form.noValidate = true;
+    var label = E("label", "pkg-label", S.question);
+    label.htmlFor = uid + "-input";
+    var input = E("input", "pkg-input");
+    input.id = uid + "-input";
+    input.type = "text";
+    input.autocomplete = "off";
+    input.maxLength = 500;
+    input.placeholder = S.placeholder;
+    var send = E("button", "pkg-send", S.send);
+    send.type = "submit";
+    form.appendChild(label);
+    form.appendChild(input);
+    form.appendChild(send);
+
+    panel.appendChild(header);
+    panel.appendChild(log);
+    panel.appendChild(form);
+    panel.appendChild(E("p", "pkg-note", S.note));
+    root.appendChild(panel);
+    root.appendChild(launcher);
+
+    var busy = false;
+
+    function setOpen(open, focus) {
+      panel.hidden = !open;
+      root.classList.toggle("pkg-open", open);
+      launcher.setAttribute("aria-expanded", open ? "true" : "false");
+      if (focus === false) return;
+      if (open) input.focus();
+      else launcher.focus();
+    }
+
+    function ask(question) {
+      question = (question || "").trim();
+      if (!question) {
+        input.setAttribute("aria-invalid", "true");
+        input.placeholder = S.required;
+        input.focus();
+        return;
+      }
+      if (busy) return;
+      busy = true;
+      send.disabled = true;
+      input.removeAttribute("aria-invalid");
+      var ex = E("div", "pkg-exchange");
+      ex.appendChild(R.renderQuestion(question, { prefix: "pkg-", lang: lang }));
+      var pending = R.renderPending({ prefix: "pkg-", lang: lang });
+      ex.appendChild(pending);
+      log.appendChild(ex);
+      log.scrollTop = log.scrollHeight;
+      var body = { question: question };
+      if (plan) body.plan = plan;
+      var opts = { prefix: "pkg-", lang: lang, base: base + "/", linkTarget: "_blank" };
+      R.ask(base + "/api/ask", body, lang).then(function (res) {
+        var node = res.ok ? R.renderAnswer(res.data, opts) : R.renderError(res.message, opts);
+        pending.replaceWith(node);
+        busy = false;
+        send.disabled = false;
+        input.value = "";
+        ex.scrollIntoView({ block: "start" });
+      });
+    }
+
+    launcher.addEventListener("click", function () {
+      setOpen(panel.hidden);
+    });
+    closeBtn.addEventListener("click", function () {
+      setOpen(false);
+    });
+    panel.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") {
+        ev.stopPropagation();
+        setOpen(false);
+      }
+    });
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      ask(input.value);
+    });
+
+    document.body.appendChild(host);
+    if (attr("data-open", "") === "true") setOpen(true, false);
+
+    return {
+      version: VERSION,
+      host: host,
+      root: shadow,
+      apiBase: base,
+      open: function () { setOpen(true); },
+      close: function () { setOpen(false); },
+      toggle: function () { setOpen(panel.hidden); },
+      ask: function (q) { setOpen(true, false); ask(q); }
+    };
+  }
+
+  function start() {
+    if (window.PlanKGWidget) return;
+    window.PlanKGWidget = { version: VERSION, pending: true };
+    var init = function () {
+      window.PlanKGWidget = build();
+    };
+    if (document.body) init();
+    else document.addEventListener("DOMContentLoaded", init, { once: true });
+  }
+
+  start();
+})();
