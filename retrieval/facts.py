@@ -54,6 +54,12 @@ def aliases(label: str) -> set[str]:
     return out
 
 
+def place_names(title: str) -> set[str]:
+    """The jurisdiction a plan title names: ``平泉市国土空间总体规划`` → {``平泉市``, ``平泉``}."""
+    m = re.match(r"^([\u4e00-\u9fff]{2,8}?)([省市县区镇乡])", title)
+    return {m.group(1) + m.group(2), m.group(1)} if m else set()
+
+
 class FactBase:
     def __init__(self, facts: list[Fact], passages: list[Passage], plans: list[PlanMeta]) -> None:
         self.passages = {p.id: p for p in passages}
@@ -65,10 +71,13 @@ class FactBase:
             ent.facts.append(f)
         self.by_kind: dict[str, list[Entity]] = defaultdict(list)
         self._alias: dict[str, list[Entity]] = defaultdict(list)
+        places = {p for m in plans for p in place_names(m.title)}
         for ent in self.entities.values():
             self.by_kind[ent.kind].append(ent)
-            if ent.kind not in ("Indicator", "StructureElement"):
-                for a in aliases(ent.label):
+            if ent.kind in ("Indicator", "Passage", "Section"):
+                continue
+            for a in aliases(ent.label):
+                if a == ent.label or a not in places:  # "平泉" names the city, not 平泉镇
                     self._alias[a].append(ent)
         self._alias_re = re.compile("|".join(re.escape(a) for a in sorted(self._alias, key=len, reverse=True))) \
             if self._alias else None
@@ -80,15 +89,18 @@ class FactBase:
     def resolve(self, ref: Ref, plan: str) -> Entity | None:
         return self.entities.get((plan, ref.kind, ref.key))
 
-    def mentioned(self, text: str, plan: str | None = None) -> list[Entity]:
-        """Entities named in ``text``, longest names first, no overlapping matches."""
+    def mentioned(self, text: str, plan: str | None = None, rank: dict[str, int] | None = None) -> list[Entity]:
+        """Entities named in ``text``, longest names first, no overlapping matches. Where one name fits
+        several entities (``三区`` in two structures), the one whose passage ranks best in ``rank``."""
         if self._alias_re is None:
             return []
+        rank = rank or {}
         out: list[Entity] = []
         for m in self._alias_re.finditer(text):
-            for ent in self._alias[m.group(0)]:
-                if (plan is None or ent.plan == plan) and ent not in out:
-                    out.append(ent)
+            cands = [e for e in self._alias[m.group(0)] if plan is None or e.plan == plan]
+            if len({e.plan for e in cands}) <= 1 and len(cands) > 1:
+                cands = [min(cands, key=lambda e: min(rank.get(f.passage, 10**6) for f in e.facts))]
+            out.extend(e for e in cands if e not in out)
         return out
 
     def passage_of(self, fact: Fact) -> Passage | None:

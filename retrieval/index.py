@@ -33,7 +33,7 @@ FORMAT_VERSION = 1
 BM25_FILE = "bm25.json"
 DENSE_FILE = "dense.faiss"
 META_FILE = "index.json"
-_ENCODE_BATCH = 64
+_ENCODE_BATCH = 32
 
 
 class StaleIndexError(Exception):
@@ -94,8 +94,14 @@ def _check_unique(passages: Sequence[Passage]) -> None:
 def _encode_all(embedder: Embedder, texts: list[str]) -> Any:
     import numpy as np
 
-    parts = [embedder.encode(texts[i : i + _ENCODE_BATCH]) for i in range(0, len(texts), _ENCODE_BATCH)]
-    vectors = np.ascontiguousarray(np.concatenate(parts), dtype=np.float32)
+    # Batches of similar length: the encoder pads a batch to its longest text.
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    parts = [embedder.encode([texts[i] for i in order[j : j + _ENCODE_BATCH]])
+             for j in range(0, len(order), _ENCODE_BATCH)]
+    sorted_vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+    vectors = np.empty_like(sorted_vectors)
+    vectors[order] = sorted_vectors
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if vectors.shape != (len(texts), embedder.dim):
         raise ValueError(
             f"embedder {embedder.model_id!r} returned shape {vectors.shape}, "

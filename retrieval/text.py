@@ -1,0 +1,65 @@
+"""Sentence-level helpers shared by the answer composers; quotes are always verbatim slices."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.records import Passage
+
+SENT_END = re.compile(r"(?<=[。；！？!?;])|\n+")
+WHOLE_PASSAGE_CHARS = 160
+WINDOW_CHARS = 220
+
+
+def bigrams(s: str) -> set[str]:
+    s = re.sub(r"[^\w]", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+def overlap(text: str, qb: set[str]) -> float:
+    return len(bigrams(text) & qb) / (len(qb) or 1)
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text``; a lead-in (``…：``) or very short piece joins the next one."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for piece in SENT_END.split(text):
+        if not piece or not piece.strip():
+            continue
+        start = text.find(piece, pos)
+        end = start + len(piece)
+        pos = end
+        start += len(piece) - len(piece.lstrip())
+        end -= len(piece) - len(piece.rstrip())
+        prev = text[out[-1][0]:out[-1][1]] if out else ""
+        if out and (prev.endswith(("：", ":")) or len(prev) <= 6):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in spans(text)]
+
+
+def sentence_with(passage: Passage, quote: str) -> str:
+    """The sentence of ``passage`` that contains ``quote`` (the quote itself if it spans sentences)."""
+    for s in sentences(passage.text):
+        if quote in s:
+            return s
+    return quote
+
+
+def best_quote(passage: Passage, qb: set[str]) -> str:
+    """The whole passage when short, else the best window of one or two consecutive sentences."""
+    text = passage.text
+    if len(text) <= WHOLE_PASSAGE_CHARS and "\t" not in text:
+        return text
+    ss = spans(text)
+    if not ss:
+        return text
+    windows = [(a[0], b[1]) for a, b in zip(ss, ss[1:], strict=False) if b[1] - a[0] <= WINDOW_CHARS] + ss
+    start, end = max(windows, key=lambda w: (overlap(text[w[0]:w[1]], qb), -(w[1] - w[0])))
+    return text[start:end]
