@@ -23,6 +23,7 @@ _TOC_ITEM = re.compile(r"^\s*(?:[-*+]\s*)?(?:(\d+)\s*[.、]|第([一二三四五
 _CHAPTER = re.compile(r"^第([一二三四五六七八九十百零〇\d]+)章\s*(.*)$")
 _ARTICLE = re.compile(r"^\s*(?:[-*]\s*)?(第[一二三四五六七八九十百零〇\d]+条)\s*(.*)$")
 _NAV_LINE = re.compile(r"^\s*(?:[-*+]\s*)?\d+(?:\.\d+)+\s*\S")
+_COVER = re.compile(r"^\d{4}\s*[-—–~至]\s*\d{4}年?$|国土空间.*规划")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 
@@ -209,8 +210,9 @@ def split(doc: Document) -> tuple[list[Section], list[Passage]]:
         parent = ids[h.parent] if h.parent is not None else None
         sections.append(Section(ids[i], h.number, h.title, h.level, parent, lines[h.line].start, end,
                                 plan=doc.plan.id))
-        if match_key(h.title) == "目录":
-            continue
+        if match_key(h.title) == "目录" or (h.level == 1 and h.number is None and h.parent is None
+                                           and not any(x.chapter for x in heads[:i]) and _COVER.search(h.title)):
+            continue  # navigation and the cover page (title, period, publisher) are not citable passages
         for start, stop in _blocks(lines[body_from:nxt]):
             text = doc.text[start:stop]
             section = _nearest_number(heads, i)

@@ -75,7 +75,7 @@ def evaluate(questions: list[Question], build: Any, rankers: dict[str, Callable[
     correct = 0
     for q in questions:
         res = build.ask(q.question)
-        cited = "\n".join(c["text"] for c in res["citations"])
+        cited = "\n".join(" ".join(c["path"]) + "\n" + c["text"] for c in res["citations"])
         if res["answered"]:
             bad = [n for n in re.findall(_NUMBER_RE, res["answer"]) if n not in cited]
             if bad:

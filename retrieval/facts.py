@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from ingest.records import Fact, Passage, PlanMeta, Ref, Value
 
 _SUFFIXES = ("镇", "乡", "县", "市", "区", "村")
+# Genre type words: "辽河源省级自然保护区" is also called "辽河源".
+_TYPE_WORDS = ("国家级自然保护区", "省级自然保护区", "自然保护区", "国家森林公园", "省级森林公园", "森林公园",
+               "自然公园", "湿地公园", "地质公园", "生态景观廊道", "生态廊道", "生态屏障")
 _CN_NUM = {"五": "5", "十": "10", "十五": "15", "二十": "20", "三十": "30"}
 
 
@@ -48,6 +51,10 @@ def aliases(label: str) -> set[str]:
     out = {label}
     if label.endswith(_SUFFIXES) and len(label) >= 3:
         out.add(label[:-1])
+    for word in _TYPE_WORDS:
+        if label.endswith(word) and len(label) - len(word) >= 2:
+            out.add(label[: -len(word)])
+            break
     m = re.match(r"^(五|十|十五|二十|三十)分钟(.*)$", label)
     if m:
         out.add(f"{_CN_NUM[m.group(1)]}分钟{m.group(2)}")

@@ -110,6 +110,9 @@ def describe(e: Entity, kb: FactBase) -> tuple[str, list[Fact]]:
 
 def entity_answer(q: str, kb: FactBase, plan: str | None, hits: Sequence[Hit]) -> Answer | None:
     ents = kb.mentioned(q, plan, rank={h.passage.id: i for i, h in enumerate(hits)})
+    intent = class_intent(q)
+    if intent is not None and ASK_LIST.search(q):  # a list question names a class: the list answers it
+        ents = [e for e in ents if e.kind in intent[0]]
     if not ents:
         return None
     lines: list[str] = []
@@ -169,7 +172,7 @@ def list_answer(q: str, kb: FactBase, plan: str | None, hits: Sequence[Hit]) -> 
         if kinds in (("HeritageFigure",), ("SpatialStructure",)):
             lines.append(prefix + "；".join(dict.fromkeys(f.quote for f in used)) + "。")
             continue
-        labels = [e.label + (f"（{e.first('centralCityCoverage')}）" if role == "CentralCity"
+        labels = [e.label + (f"{e.first('centralCityCoverage')}" if role == "CentralCity"
                              and e.first("centralCityCoverage") else "") for e in group]
         systems = {v for e in group for v in e.values("memberOf") if isinstance(v, Ref)}
         lead = ""
@@ -178,15 +181,22 @@ def list_answer(q: str, kb: FactBase, plan: str | None, hits: Sequence[Hit]) -> 
             if system is not None:
                 lead += system.facts[0].quote + "："
                 facts += system.facts[:1]
-        count = _stated_count(kb, group)
+        count = _stated_count(kb, group, q)
         lines.append(f"{prefix}{lead}{count}" + "、".join(labels) + "。")
     return _answer("\n".join(lines), kb, facts, hits, ents)
 
 
-def _stated_count(kb: FactBase, group: list[Entity]) -> str:
-    """``共N个：`` only when the text itself states that N next to the entities."""
+def _stated_count(kb: FactBase, group: list[Entity], q: str) -> str:
+    """The text's own count phrase (``4个特色小镇``, ``6个省级森林公园``) when it states one for this class,
+    else ``共N个：`` when the number occurs beside a counter word; else nothing."""
     n = str(len(group))
-    texts = {kb.passages[f.passage].text for e in group for f in e.facts if f.passage in kb.passages}
+    texts = [kb.passages[f.passage].text for e in group for f in e.facts if f.passage in kb.passages]
+    words = [w for ws, _k, _r in CLASS_INTENTS for w in ws if w in q]
+    for w in words:
+        for t in texts:
+            m = re.search(rf"(?<!\d){n}\s*[个处项条类种][\u4e00-\u9fff]{{0,3}}?{re.escape(w)}", t)
+            if m:
+                return m.group(0) + "："
     return f"共{n}个：" if any(re.search(rf"(?<!\d){n}\s*[个处项条类]", t) for t in texts) else ""
 
 
@@ -202,6 +212,10 @@ def figure_answer(q: str, kb: FactBase, plan: str | None, hits: Sequence[Hit]) -
         subject = str(e.first("subject") or e.label)
         s_levels = set(LEVEL.findall(subject))
         if q_levels and s_levels and not q_levels & s_levels:
+            continue
+        if len(subject) == 1:  # "镇", "乡": only "几个镇" / "多少个乡" asks for it
+            if re.search(rf"(几|多少)个?{subject}", q):
+                scored.append((1.0, e))
             continue
         sb = bigrams(subject)
         if sb:
@@ -220,3 +234,31 @@ def figure_answer(q: str, kb: FactBase, plan: str | None, hits: Sequence[Hit]) -
         quotes.append(s if len(s) <= SENTENCE_CHARS else f.quote)
     text = "\n".join(dict.fromkeys(q.rstrip("。") + "。" for q in quotes))
     return _answer(text, kb, facts, hits, top)
+
+
+# -------------------------------------------------------------------------------------------- outline
+
+def outline_answer(q: str, kb: FactBase, plan: str | None, hits: Sequence[Hit]) -> Answer | None:
+    """"X包括哪些/分哪几类": the subsection headings of the best-matching numbered section."""
+    if not hits or not ASK_LIST.search(q):
+        return None
+    top = hits[0].passage
+    if top.section is None or len(top.path) < 2:
+        return None
+    section_title = re.sub(r"^[\d.]+\s*", "", top.path[1]) if len(top.path) > 1 else ""
+    tb = bigrams(section_title)
+    if not tb or len(tb & bigrams(q)) / len(tb) < 0.5:
+        return None
+    children = [p for p in kb.passages.values()
+                if p.plan == top.plan and p.section == top.section and len(p.path) > 2]
+    headings = list(dict.fromkeys(p.heading for p in children))
+    if len(headings) < 2:
+        return None
+    from retrieval.answer import Answer, Citation
+
+    shown = [re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", re.sub(r"^\d+[、.．]\s*", "", h))
+             for h in headings]
+    text = f"{section_title}包括：" + "；".join(shown) + "。"
+    firsts = list({p.heading: p for p in reversed(children)}.values())[::-1]
+    cites = [Citation(p, best_quote(p, bigrams(q))) for p in firsts]
+    return Answer(True, text, cites, [], "graph")

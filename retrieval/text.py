@@ -46,9 +46,9 @@ def sentences(text: str) -> list[str]:
 
 def sentence_with(passage: Passage, quote: str) -> str:
     """The sentence of ``passage`` that contains ``quote`` (the quote itself if it spans sentences)."""
-    for s in sentences(passage.text):
-        if quote in s:
-            return s
+    for s in SENT_END.split(passage.text):
+        if s and quote in s:
+            return s.strip()
     return quote
 
 
