@@ -18,12 +18,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from webchat import api, chat, entities, errors, limits, resources, sparql
+    from webchat import api, chat, entities, errors, limits, openapi, resources, sparql
 
     errors.init_app(app)
     limits.init_app(app)
     app.register_blueprint(chat.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(entities.bp)
     res = resources.Resources(app.config)

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from werkzeug.exceptions import UnsupportedMediaType
 
 from ingest.errors import BadRequest
 from webchat.resources import Build
@@ -34,9 +35,11 @@ def clean_question(raw: Any) -> str:
     return text
 
 
-def _top_k(raw: Any, default: int = 5) -> int:
+def _top_k(raw: Any, default: int = 5, *, from_json: bool = False) -> int:
     if raw is None:
         return default
+    if from_json and not isinstance(raw, int | float):  # JSON gives numbers; only query strings parse
+        raise BadRequest("top_k/k 必须是 1 到 20 之间的整数")
     try:
         k = int(raw)
     except (TypeError, ValueError):
@@ -60,11 +63,14 @@ def passage_url(pid: str) -> str:
 
 @bp.post("/ask")
 def ask() -> Response:
+    if not request.is_json:
+        raise UnsupportedMediaType()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise BadRequest('请求体必须是 JSON 对象，例如 {"question": "..."}')
     question = clean_question(body.get("question"))
-    result = build().ask(question, plan=_plan_arg(body.get("plan")), top_k=_top_k(body.get("top_k")))
+    top_k = _top_k(body.get("top_k"), from_json=True)
+    result = build().ask(question, plan=_plan_arg(body.get("plan")), top_k=top_k)
     for c in result["citations"]:
         c["url"] = passage_url(c["id"])
     return jsonify(result)

@@ -6,6 +6,7 @@ from flask import Flask, Response, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+
 def _exempt() -> bool:
     return request.method == "OPTIONS" or not request.path.startswith(("/api", "/sparql")) \
         or request.path in ("/api/health", "/api/openapi.json", "/api/docs")
@@ -17,9 +18,11 @@ def init_app(app: Flask) -> None:
     enabled = setting.lower() not in ("off", "", "none")
     app.config["RATELIMIT_ENABLED"] = enabled
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    # application limits: one budget per client shared by all limited routes (default limits would
+    # give each route its own budget, multiplying the allowance by the number of routes)
     limiter = Limiter(key_func=get_remote_address, app=app, storage_uri="memory://",
-                      default_limits=[setting] if enabled else [],
-                      default_limits_exempt_when=_exempt)
+                      application_limits=[setting] if enabled else [],
+                      application_limits_exempt_when=_exempt)
     app.extensions["plankg_limiter"] = limiter
     app.after_request(_cors)
 
