@@ -53,12 +53,13 @@ class Build:
         from ingest.tokenize import make_tokenizer
         from kg.store import open_store
         from retrieval.index import StaleIndexError, load_index
+        from retrieval.search import warm_up
 
         data_dir = Path(settings["DATA_DIR"])
         path = path or (data_dir / "current").resolve()
         mf = path / "manifest.json"
         if not mf.exists():
-            raise Unavailable(f"no build in {data_dir}: run `plankg ingest` first")
+            raise Unavailable("no plan data has been built yet: run `plankg ingest` first")
         manifest = json.loads(mf.read_text(encoding="utf-8"))
         plans, sections, passages, facts = load_records(path)
         embedder = shared_embedder(settings["EMBEDDER"])
@@ -71,6 +72,7 @@ class Build:
         except StaleIndexError as exc:
             raise Unavailable(f"index in {path} does not match: {exc}; run `plankg ingest`") from exc
         dataset = open_store(settings["STORE"], path)
+        warm_up(index, tok, embedder)
         return cls(path, manifest, plans, sections, passages, facts, dataset, index, tok, embedder,
                    settings, {p.id: p for p in passages})
 
@@ -150,4 +152,6 @@ class Resources:
                     if self._build is None:
                         raise
                     self.error = f"kept build {self._build.build_id}: {exc}"
+            elif self.error is not None:
+                self.error = None  # `current` points back at the build being served
         return self._build
