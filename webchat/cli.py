@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sq = sub.add_parser("sparql", help="run a read-only SPARQL query against the configured store")
     sq.add_argument("query")
+    sq.add_argument("--format", choices=["json", "xml", "csv", "tsv", "ttl", "nt", "jsonld"])
     sq.set_defaults(func=cmd_sparql)
 
     srv = sub.add_parser("serve", help="serve the web app with gunicorn")
@@ -146,13 +147,18 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_sparql(args: argparse.Namespace, settings: Any) -> int:
-    from kg.sparql import check_query
+    """Same checks, timeout and row cap as the /sparql endpoint, in a killable worker process."""
+    from kg.sparql import QueryRunner, check_query
 
     build = _open_build(settings)
-    check_query(args.query, int(settings["SPARQL_MAX_QUERY_BYTES"]))
-    result = build.dataset.query(args.query)
-    sys.stdout.write(result.serialize(format="csv").decode("utf-8") if result.type == "SELECT"
-                     else result.serialize(format="turtle").decode("utf-8"))
+    checked = check_query(args.query, int(settings["SPARQL_MAX_QUERY_BYTES"]),
+                          build.manifest.get("iri_base", settings["IRI_BASE"]))
+    fmt = args.format or {"SELECT": "csv", "ASK": "json"}.get(checked.form, "ttl")
+    with QueryRunner(build.path, settings["STORE"], size=1, timeout=float(settings["SPARQL_TIMEOUT"])) as runner:
+        out = runner.run(checked, fmt, int(settings["SPARQL_MAX_ROWS"]))
+    sys.stdout.write(out.body.decode("utf-8"))
+    if out.truncated:
+        print(f"plankg: result cut at {out.rows} rows (PLANKG_SPARQL_MAX_ROWS)", file=sys.stderr)
     return 0
 
 
