@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -75,19 +76,33 @@ def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | N
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
-def start_server(data_dir: str, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+class Server(subprocess.Popen[bytes]):
+    """A `plankg serve` process whose combined output is drained into ``log_lines`` by a thread,
+    so a chatty access log can never fill the pipe and stall the server."""
+
+    log_lines: list[str]
+
+    def drain(self) -> None:
+        assert self.stdout is not None
+        for raw in iter(self.stdout.readline, b""):
+            self.log_lines.append(raw.decode("utf-8", "replace"))
+
+
+def start_server(data_dir: str, **env: str) -> tuple[Server, str]:
     """A real `plankg serve` (gunicorn) on a free loopback port."""
     port = free_port()
     environ = {**os.environ, "PLANKG_DATA_DIR": data_dir, "PLANKG_PORT": str(port),
                "PLANKG_HOST": "127.0.0.1", "PLANKG_RATE_LIMIT": "off", "PLANKG_WORKERS": "1", **env}
-    proc = subprocess.Popen([sys.executable, "-m", "webchat.cli", "serve"], env=environ, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = Server([sys.executable, "-m", "webchat.cli", "serve"], env=environ, cwd=ROOT,
+                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc.log_lines = []
+    threading.Thread(target=proc.drain, daemon=True).start()
     url = f"http://127.0.0.1:{port}"
     try:
         wait_http(url + "/api/health", proc=proc)
-    except Exception:
+    except (RuntimeError, TimeoutError) as exc:
         proc.kill()
-        raise
+        raise RuntimeError(f"{exc}\n--- server log ---\n{''.join(proc.log_lines[-40:])}") from exc
     return proc, url
 
 
