@@ -31,7 +31,7 @@ test: $(FULL) $(YASGUI)
 	$(BIN)/python -m pytest
 
 bench: $(FULL) $(YASGUI)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 lint: $(FULL)
 	$(BIN)/ruff check ingest kg ontology retrieval webchat tests bench

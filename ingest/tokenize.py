@@ -2,7 +2,7 @@
 
 Never touches jieba's global default tokenizer: each caller gets its own ``jieba.Tokenizer`` with a
 user dictionary of the names the plan itself defines (extracted entity labels), so that
-``辽河源省级自然保护区`` or ``永久基本农田`` stay whole.
+``<名称>省级自然保护区`` or ``永久基本农田`` stay whole.
 """
 
 from __future__ import annotations

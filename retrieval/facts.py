@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ingest.records import Fact, Passage, PlanMeta, Ref, Value
 
 _SUFFIXES = ("镇", "乡", "县", "市", "区", "村")
-# Genre type words: "辽河源省级自然保护区" is also called "辽河源".
+# Genre type words: "X省级自然保护区" is also called "X".
 _TYPE_WORDS = ("国家级自然保护区", "省级自然保护区", "自然保护区", "国家森林公园", "省级森林公园", "森林公园",
                "自然公园", "湿地公园", "地质公园", "生态景观廊道", "生态廊道", "生态屏障")
 _CN_NUM = {"五": "5", "十": "10", "十五": "15", "二十": "20", "三十": "30"}
@@ -62,7 +62,7 @@ def aliases(label: str) -> set[str]:
 
 
 def place_names(title: str) -> set[str]:
-    """The jurisdiction a plan title names: ``平泉市国土空间总体规划`` → {``平泉市``, ``平泉``}."""
+    """The jurisdiction a plan title names: ``青岚县国土空间总体规划`` → {``青岚县``, ``青岚``}."""
     m = re.match(r"^([\u4e00-\u9fff]{2,8}?)([省市县区镇乡])", title)
     return {m.group(1) + m.group(2), m.group(1)} if m else set()
 
@@ -84,7 +84,7 @@ class FactBase:
             if ent.kind in ("Indicator", "Passage", "Section"):
                 continue
             for a in aliases(ent.label):
-                if a == ent.label or a not in places:  # "平泉" names the city, not 平泉镇
+                if a == ent.label or a not in places:  # "青岚" names the county, not 青岚镇
                     self._alias[a].append(ent)
         self._alias_re = re.compile("|".join(re.escape(a) for a in sorted(self._alias, key=len, reverse=True))) \
             if self._alias else None

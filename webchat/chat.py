@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, send_from_directory, url_for
+import functools
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from webchat.resources import Build
 
@@ -44,11 +47,24 @@ def index() -> Response:
     return _frame_headers(Response(html, mimetype="text/html"))
 
 
+INCLUDE = "/* @include render.js: the block between the BEGIN/END plankg-render markers, inlined by /widget.js */"
+BEGIN, END = "/* BEGIN plankg-render */", "/* END plankg-render */"
+
+
+@functools.cache
+def widget_source(static_folder: str) -> str:
+    """widget.js with the shared rendering code of render.js inlined in its closure (one file, one global)."""
+    static = Path(static_folder)
+    render = (static / "render.js").read_text(encoding="utf-8")
+    block = render[render.index(BEGIN): render.index(END) + len(END)]
+    return (static / "widget.js").read_text(encoding="utf-8").replace(INCLUDE, block)
+
+
 @bp.get("/widget.js")
 def widget() -> Response:
-    resp = send_from_directory(current_app.static_folder or "static", "widget.js",
-                               mimetype="application/javascript", max_age=300)
+    resp = Response(widget_source(current_app.static_folder or "static"), mimetype="application/javascript")
     resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Cache-Control"] = "public, max-age=300"
     return resp
 
 

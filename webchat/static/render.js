@@ -5,8 +5,8 @@
  * textContent / createTextNode, never innerHTML, so questions and passages always render as text.
  *
  * On the chat page this file is a classic script and defines the global PlanKGRender.
- * widget.js carries a verbatim copy of the block between the BEGIN/END markers inside its own
- * closure (the widget must be a single file with no extra globals); keep the two identical.
+ * The /widget.js route inlines the block between the BEGIN/END markers into widget.js's own closure
+ * (the widget must be a single file with no extra globals), so there is one copy of this code.
  */
 /* BEGIN plankg-render */
 var PlanKGRender = (function () {
