@@ -225,15 +225,20 @@ def figure_answer(q: str, kb: FactBase, plan: str | None, hits: Sequence[Hit]) -
     best = max(o for o, _ in scored)
     if best < 0.6:
         return None
-    top = [e for o, e in sorted(scored, key=lambda t: -t[0]) if o >= max(0.6, best - 0.25)][:4]
-    facts = [e.facts[0] for e in top]
-    quotes: list[str] = []
-    for f in facts:
-        p = kb.passages.get(f.passage)
-        s = sentence_with(p, f.quote) if p is not None else f.quote
-        quotes.append(s if len(s) <= SENTENCE_CHARS else f.quote)
-    text = "\n".join(dict.fromkeys(q.rstrip("。") + "。" for q in quotes))
-    return _answer(text, kb, facts, hits, top)
+    ranked = [e for o, e in sorted(scored, key=lambda t: -t[0]) if o >= max(0.6, best - 0.25)]
+    plans = sorted({e.plan for e in ranked})
+    top = [e for pl in plans for e in [x for x in ranked if x.plan == pl][:4]]  # compare across plans
+    lines: list[str] = []
+    for pl in plans:
+        quotes = []
+        for e in (x for x in top if x.plan == pl):
+            f = e.facts[0]
+            p = kb.passages.get(f.passage)
+            sentence = sentence_with(p, f.quote) if p is not None else f.quote
+            quotes.append((sentence if len(sentence) <= SENTENCE_CHARS else f.quote).rstrip("。") + "。")
+        prefix = f"【{kb.plans[pl].title}】" if len(plans) > 1 and pl in kb.plans else ""
+        lines.append(prefix + "".join(dict.fromkeys(quotes)))
+    return _answer("\n".join(lines), kb, [e.facts[0] for e in top], hits, top)
 
 
 # -------------------------------------------------------------------------------------------- outline

@@ -40,20 +40,22 @@ class BuildFailed(IngestError):
     """Validation of a new build failed; the previous build keeps serving."""
 
 
-def plan_sources(settings: Mapping[str, Any], paths: Sequence[str] = ()) -> list[tuple[PlanMeta, Path]]:
-    """The plans to build: files or folders in ``paths``, else every manifest in PLANS_DIR."""
-    if not paths:
-        return discover_plans(settings["PLANS_DIR"])
-    out: list[tuple[PlanMeta, Path]] = []
+def plan_sources(settings: Mapping[str, Any], paths: Sequence[str] = (),
+                 only: bool = False) -> list[tuple[PlanMeta, Path]]:
+    """The plans to build: every manifest in PLANS_DIR plus (or, with ``only``, just) the files or
+    folders in ``paths``; a path's plan replaces a PLANS_DIR plan with the same id."""
+    given: list[tuple[PlanMeta, Path]] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(discover_plans(p))
+            given.extend(discover_plans(p))
         elif p.with_suffix(".json").exists():
-            out.extend(m for m in discover_plans(p.parent) if m[1].resolve() == p.resolve())
+            given.extend(m for m in discover_plans(p.parent) if m[1].resolve() == p.resolve())
         else:
-            out.append((PlanMeta(id=p.stem, title=p.stem, source=p.name), p))
-    return sorted(out, key=lambda t: t[0].id)
+            given.append((PlanMeta(id=p.stem, title=p.stem, source=p.name), p))
+    base = [] if only and paths else discover_plans(settings["PLANS_DIR"])
+    merged = {meta.id: (meta, path) for meta, path in [*base, *given]}
+    return sorted(merged.values(), key=lambda t: t[0].id)
 
 
 def source_fingerprint(sources: list[tuple[PlanMeta, Path]], settings: Mapping[str, Any]) -> str:
@@ -88,7 +90,7 @@ def extract_plan(meta: PlanMeta, path: Path) -> tuple[list[Section], list[Passag
 
 
 def build(settings: Mapping[str, Any], paths: Sequence[str] = (),
-          progress: Callable[[str], None] | None = None) -> BuildResult:
+          progress: Callable[[str], None] | None = None, only: bool = False) -> BuildResult:
     """Build every plan into ``DATA_DIR/builds/<id>``, validate, and point ``DATA_DIR/current`` at it."""
     from kg.build import to_graph
     from kg.store import push_to_endpoint, write_graph_files
@@ -98,7 +100,7 @@ def build(settings: Mapping[str, Any], paths: Sequence[str] = (),
 
     step = progress or (lambda _msg: None)
     t0 = time.perf_counter()
-    sources = plan_sources(settings, paths)
+    sources = plan_sources(settings, paths, only)
     if not sources:
         raise IngestError(str(settings["PLANS_DIR"]), "no plans found (expected <id>.json manifests)")
     metas, sections, passages, facts = [], [], [], []

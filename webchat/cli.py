@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(required=True, metavar="COMMAND")
 
     ing = sub.add_parser("ingest", help="build the graph and indexes from plan texts")
-    ing.add_argument("paths", nargs="*", help="plan files or folders (default: PLANS_DIR)")
+    ing.add_argument("paths", nargs="*", help="plan files or folders, added to the plans in PLANS_DIR")
+    ing.add_argument("--only", action="store_true", help="build only the plans given as PATHs")
     ing.add_argument("--if-stale", action="store_true", help="do nothing when the build is up to date")
     ing.add_argument("--quiet", action="store_true")
     ing.set_defaults(func=cmd_ingest)
@@ -88,7 +89,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
             if not msg.startswith("read") or bar.n == 0:
                 bar.update(1)
 
-        result = build(settings, args.paths, progress=progress)
+        result = build(settings, args.paths, progress=progress, only=args.only)
     if not args.quiet:
         _table(result.counts)
         print(f"build {result.build_id} in {result.seconds:.2f} s → {result.path}")

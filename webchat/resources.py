@@ -9,6 +9,7 @@ request in flight keeps the build it started with.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from ingest.errors import NotFound, Unavailable
 from ingest.records import Fact, Passage, PlanMeta, Section
 from ingest.serialize import load_records
 
+log = logging.getLogger("plankg")
 _EMBEDDERS: dict[str, Any] = {}  # one embedder per process and spec, shared across builds
 _EMBED_LOCK = threading.Lock()
 
@@ -126,6 +128,7 @@ class Resources:
         self._build: Build | None = None
         self._target: Path | None = None
         self._checked = 0.0
+        self._failed: Path | None = None
         self.error: str | None = None
 
     def warm(self) -> None:
@@ -141,17 +144,16 @@ class Resources:
         with self._lock:
             self._checked = now
             target = (Path(self.settings["DATA_DIR"]) / "current").resolve()
-            if self._build is None or target != self._target:
+            if self._build is None or (target != self._target and target != self._failed):
                 try:
                     self._build, self._target = Build.open(self.settings, target), target
-                    self.error = None
-                except Unavailable:
-                    if self._build is None:
-                        raise
+                    self.error = self._failed = None
                 except Exception as exc:  # a broken new build must not take the old one down
                     if self._build is None:
                         raise
+                    self._failed = target  # not retried until `current` moves again
                     self.error = f"kept build {self._build.build_id}: {exc}"
-            elif self.error is not None:
-                self.error = None  # `current` points back at the build being served
+                    log.exception("new build %s not loaded; still serving %s", target, self._build.build_id)
+            elif target == self._target and self.error is not None:
+                self.error = self._failed = None  # `current` points back at the build being served
         return self._build

@@ -89,7 +89,7 @@ def test_bad_input_fails_clearly_and_keeps_the_previous_build(
     before = current_target(cli_build)
     bad = tmp_path / "bad-plan.md"
     bad.write_bytes(content)
-    out = plankg("ingest", str(bad), data_dir=cli_build)
+    out = plankg("ingest", "--only", str(bad), data_dir=cli_build)
     assert out.returncode == 1
     assert str(bad) in out.stderr and message in out.stderr
     assert current_target(cli_build) == before

@@ -167,11 +167,22 @@ def test_unknown_plan_is_404(mclient: Any, method: str, path: str, kwargs: dict[
     assert "no-such-plan" in body["error"]
 
 
-def test_cli_ingest_one_plan_file(tmp_path: Path) -> None:
+def test_cli_ingest_adds_a_plan_file_to_the_bundled_plans(tmp_path: Path) -> None:
     plans = copy_plans(tmp_path / "plans")
     data_dir = tmp_path / "var"
     cli = [sys.executable, "-m", "webchat.cli", "--data-dir", str(data_dir)]
-    proc = subprocess.run([*cli, "ingest", "--quiet", str(plans / "synthetic-county-b.md")], cwd=ROOT,
+    proc = subprocess.run([*cli, "ingest", "--quiet", str(plans / "synthetic-county-a.md")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((data_dir / "current" / "manifest.json").read_text("utf-8"))
+    assert [p["id"] for p in manifest["plans"]] == ["pingquan-2021-2035", "synthetic-county-a"]
+
+
+def test_cli_ingest_only_one_plan_file(tmp_path: Path) -> None:
+    plans = copy_plans(tmp_path / "plans")
+    data_dir = tmp_path / "var"
+    cli = [sys.executable, "-m", "webchat.cli", "--data-dir", str(data_dir)]
+    proc = subprocess.run([*cli, "ingest", "--quiet", "--only", str(plans / "synthetic-county-b.md")], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     manifest = json.loads((data_dir / "current" / "manifest.json").read_text("utf-8"))
@@ -180,3 +191,15 @@ def test_cli_ingest_one_plan_file(tmp_path: Path) -> None:
     stats = subprocess.run([*cli, "stats"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert stats.returncode == 0, stats.stderr
     assert "plans: synthetic-county-b" in stats.stdout
+
+
+def test_a_figure_is_compared_across_plans(mclient: Any) -> None:
+    body = ask(mclient, "城镇污水集中处理率要达到多少？")
+    assert body["answered"] and body["mode"] == "graph"
+    assert "城镇污水集中处理率达到100%" in body["answer"]  # Pingquan
+    assert "城镇污水集中处理率达到98%" in body["answer"]  # synthetic county A
+    assert "97" in body["answer"]  # synthetic county B (sentence or table row)
+    assert {c["plan"] for c in body["citations"]} >= {"pingquan-2021-2035", "synthetic-county-a",
+                                                      "synthetic-county-b"}
+    for title in ("平泉市", "青岚县", "澄溪县"):
+        assert f"【{title}" in body["answer"]
