@@ -229,11 +229,13 @@ def execute(dataset: Dataset, query: CheckedQuery, fmt: str, max_rows: int) -> Q
 
 def worker_main(read_fd: str, write_fd: str, store: str, build_path: str) -> None:
     """Worker loop: open the store, then answer (query, form, fmt, max_rows) messages until EOF."""
+    from kg.native import native_json, open_native
     from kg.store import open_store
 
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     inbox, outbox = Connection(int(read_fd), writable=False), Connection(int(write_fd), readable=False)
     dataset = open_store(store, Path(build_path))
+    native = open_native(store, Path(build_path))
     outbox.send(("ready",))
     while True:
         try:
@@ -241,6 +243,10 @@ def worker_main(read_fd: str, write_fd: str, store: str, build_path: str) -> Non
         except (EOFError, KeyboardInterrupt):
             return
         try:
+            if native is not None and fmt == "json" and form in ("SELECT", "ASK"):
+                body, rows, truncated = native_json(native, text, max_rows)
+                outbox.send(("ok", QueryOutput(body, FORMATS["json"][0], rows, truncated)))
+                continue
             outbox.send(("ok", execute(dataset, CheckedQuery(text, form), fmt, max_rows)))
         except QueryRejected as exc:
             outbox.send(("rejected", exc.message))
