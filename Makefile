@@ -35,6 +35,7 @@ bench: $(FULL) $(YASGUI)
 
 lint: $(FULL)
 	$(BIN)/ruff check ingest kg ontology retrieval webchat tests bench
+	$(BIN)/mypy
 
 clean:
 	rm -rf var .pytest_cache

@@ -81,8 +81,9 @@ def _definition(sink: Sink, p: Passage, label: str) -> Span | None:
                 if m.group(1) == label:
                     return Span(s.start + m.start(2), s.start + m.end(2), m.group(2).strip())
     for q in same:
-        m = re.search(rf"(?m)^\s*{re.escape(label)}\s*[：:][ \t]*\n?[ \t]*(\S[^\n]*)", q.text)
-        if m:
+        found = re.search(rf"(?m)^\s*{re.escape(label)}\s*[：:][ \t]*\n?[ \t]*(\S[^\n]*)", q.text)
+        if found:
+            m = found
             body = m.group(1).rstrip()
             return Span(q.start + m.start(1), q.start + m.start(1) + len(body), body)
     for sec in sink.subsections(p.section_id):

@@ -34,7 +34,7 @@ def fact_from_json(d: dict[str, Any]) -> Fact:
 
 def record_from_json(cls: type[T], d: dict[str, Any]) -> T:
     names = {f.name for f in fields(cls)}
-    data = {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in names}
+    data: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in names}
     return cls(**data)
 
 

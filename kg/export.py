@@ -31,9 +31,10 @@ def export(dataset: Dataset, fmt: str, plan: str | None, base: str) -> str:
         raise BadRequest(f"未知的导出格式：{fmt}（可用：ttl、nt、trig）")
     graphs = _selected(dataset, plan, base)
     if fmt == "trig":
-        out: Graph = Dataset()
+        ds = Dataset()
         for g in graphs:
-            out.graph(g.identifier).__iadd__(g)
+            ds.graph(g.identifier).__iadd__(g)
+        out: Graph = ds
     else:
         out = Graph()
         for g in graphs:

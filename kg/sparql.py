@@ -192,15 +192,15 @@ def serialize_result(result: Result, fmt: str, max_rows: int) -> QueryOutput:
         return QueryOutput(out.serialize(format=_RDFLIB_FORMAT[fmt]) or b"", media, 1, False)
     if result.type == "SELECT":
         variables = list(result.vars or [])
-        rows = [
-            {v: t for v, t in zip(variables, row, strict=True) if t is not None}
+        rows: list[dict[Any, Any]] = [
+            {v: t for v, t in zip(variables, row, strict=True) if t is not None}  # type: ignore[arg-type]
             for row in itertools.islice(result, max_rows + 1)
         ]
         truncated, rows = len(rows) > max_rows, rows[:max_rows]
         if fmt == "tsv":
             return QueryOutput(_tsv(variables, rows), media, len(rows), truncated)
         out = Result("SELECT")
-        out.vars, out.bindings = variables, rows
+        out.vars, out.bindings = variables, rows  # type: ignore[assignment]
         return QueryOutput(out.serialize(format=_RDFLIB_FORMAT[fmt]) or b"", media, len(rows), truncated)
     assert result.graph is not None
     graph = Graph()

@@ -73,7 +73,7 @@ def out_of_scope(q: str, kb: FactBase) -> bool:
     if OUT_OF_SCOPE.search(q):
         return True
     m = OTHER_PLAN.search(q)
-    return bool(m) and not any(m.group(1) in meta.title for meta in kb.plans.values())
+    return m is not None and not any(m.group(1) in meta.title for meta in kb.plans.values())
 
 
 def is_confident(hits: Sequence[Hit]) -> bool:

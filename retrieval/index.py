@@ -61,7 +61,7 @@ class Index:
 
     passages: list[Passage]
     bm25: BM25Okapi
-    dense: faiss.IndexFlatIP
+    dense: faiss.Index
     model_id: str
     dim: int
     row_of: dict[str, int]

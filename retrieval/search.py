@@ -130,7 +130,7 @@ def _dense_ranked(
     k = min(top_k, limit)
     if k <= 0:
         return []
-    params = None if rows is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
+    params = None if rows is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))  # type: ignore[call-arg]
     dist, ids = index.dense.search(qvec.reshape(1, -1), k, params=params)
     return [(int(i), float(d)) for i, d in zip(ids[0], dist[0], strict=True) if i >= 0]
 

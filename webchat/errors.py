@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from ingest.errors import PlankgError
 
@@ -44,7 +45,7 @@ def init_app(app: Flask) -> None:
         return resp
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> Response:
+    def _http(exc: HTTPException) -> Response | BaseResponse:
         status = exc.code or 500
         if not _wants_json():
             return exc.get_response()

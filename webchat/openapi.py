@@ -199,7 +199,9 @@ def _rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
             for status, r in op["responses"].items():
                 if "$ref" in r:
                     r = doc["components"]["responses"][r["$ref"].rsplit("/", 1)[1]]
-                schema = next(iter(r.get("content", {}).values()), {}).get("schema", {})
+                content: dict[str, Any] = r.get("content", {})
+                media: dict[str, Any] = next(iter(content.values()), {})
+                schema = media.get("schema", {})
                 responses.append({"status": status, "description": r["description"],
                                   "schema": schema.get("$ref", "").rsplit("/", 1)[-1]})
             rows.append({"method": method.upper(), "path": path, "op": op, "responses": responses,

@@ -8,7 +8,7 @@ plan's graph is addressable as ``GRAPH <{IRI_BASE}/graph/{plan}>``.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
@@ -78,7 +78,7 @@ class Runners:
 
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
-    app: Flask = state.app
+    app = cast(Flask, state.app)
     app.extensions["plankg_sparql"] = Runners(app.config)
 
 
