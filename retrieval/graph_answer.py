@@ -182,6 +182,8 @@ def list_answer(q: str, kb: FactBase, plan: str | None, hits: Sequence[Hit]) -> 
                 lead += system.facts[0].quote + "："
                 facts += system.facts[:1]
         count = _stated_count(kb, group, q)
+        if count and count.rstrip("：") in lead:  # the system sentence already states the count
+            count = ""
         lines.append(f"{prefix}{lead}{count}" + "、".join(labels) + "。")
     return _answer("\n".join(lines), kb, facts, hits, ents)
 
