@@ -7,6 +7,7 @@ Access log: one JSON object per request on stderr (beside gunicorn's error log),
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import Any
@@ -19,7 +20,7 @@ def access_record(atoms: dict[str, Any]) -> dict[str, Any]:
     status = str(atoms.get("s", "0")).split(None, 1)[0]
     return {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "remote": atoms.get("h"), "method": atoms.get("m"),
             "path": atoms.get("U"), "query": atoms.get("q") or "", "status": int(status) if status.isdigit() else status,
-            "bytes": atoms.get("B") or 0, "ms": atoms.get("M"), "agent": atoms.get("a"), "pid": atoms.get("p")}
+            "bytes": atoms.get("B") or 0, "ms": atoms.get("M"), "agent": atoms.get("a"), "pid": os.getpid()}
 
 
 class JsonAccessLogger(Logger):  # type: ignore[misc]
