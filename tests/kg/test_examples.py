@@ -7,7 +7,6 @@ oddities kept as published (党坝镇 listed both as key town and general townsh
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -21,8 +20,7 @@ import pytest
 from kg.examples import BY_ID, EXAMPLES
 from kg.sparql import check_query
 from kg.store import open_store
-from webchat.build import build
-from webchat.settings import load_settings
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OXIGRAPH = ROOT / ".venv" / "bin" / "oxigraph"
@@ -31,16 +29,8 @@ PLAN = "pingquan-2021-2035"
 
 
 @pytest.fixture(scope="module")
-def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("data")
-    result = build(load_settings({"DATA_DIR": str(data), "PLANS_DIR": str(ROOT / "data" / "plans")}))
-    return result.path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def build_dir(built: Any) -> Path:
+    return (Path(built["DATA_DIR"]) / "current").resolve()
 
 
 def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = 20.0) -> None:

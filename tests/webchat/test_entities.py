@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import RDF, Graph, URIRef
 
 from ontology import PLAN
-from webchat import create_app
-from webchat.build import build
-from webchat.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/plankg"
@@ -23,19 +18,7 @@ TOWN_PATH = "/id/pingquan-2021-2035/town/黄土梁子镇"
 TOWN = URIRef(BASE + TOWN_PATH)
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    config = {"DATA_DIR": str(tmp_path_factory.mktemp("data")), "PLANS_DIR": str(ROOT / "data" / "plans"),
-              "RATE_LIMIT": "off"}  # fmt: skip
-    build(load_settings(config))
-    application = create_app(config)
-    yield application
-    application.extensions["plankg_sparql"].close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+# `app` and `client` are the session fixtures of tests/conftest.py (one real build of the bundled plan).
 
 
 def test_entity_html_has_label_class_links_sources_and_svg(client: FlaskClient) -> None:

@@ -19,8 +19,6 @@ from rdflib import Graph
 from werkzeug.serving import make_server
 
 from webchat import create_app
-from webchat.build import build
-from webchat.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = "PREFIX plan: <https://w3id.org/plankg/ontology#> SELECT ?s ?t WHERE { ?s a plan:Section ; rdfs:label ?t }"
@@ -30,11 +28,10 @@ MAX_ROWS = 50
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    config = {"DATA_DIR": str(tmp_path_factory.mktemp("data")), "PLANS_DIR": str(ROOT / "data" / "plans"),
-              "RATE_LIMIT": "off", "SPARQL_TIMEOUT": 2, "SPARQL_MAX_ROWS": MAX_ROWS,
-              "SPARQL_MAX_QUERY_BYTES": 2000}  # fmt: skip
-    build(load_settings(config))
+def app(built: Any) -> Iterator[Flask]:
+    """The session build, served with a short timeout, a small row cap and a small query limit."""
+    config = {"DATA_DIR": built["DATA_DIR"], "PLANS_DIR": built["PLANS_DIR"], "RATE_LIMIT": "off",
+              "SPARQL_TIMEOUT": 2, "SPARQL_MAX_ROWS": MAX_ROWS, "SPARQL_MAX_QUERY_BYTES": 2000}
     application = create_app(config)
     yield application
     application.extensions["plankg_sparql"].close()
