@@ -1,4 +1,4 @@
-"""Per-client rate limits (flask-limiter) and CORS for /api."""
+"""Per-client rate limits (flask-limiter) and the CORS allow-list for /api and /sparql."""
 
 from __future__ import annotations
 
@@ -35,13 +35,13 @@ def _cors(resp: Response) -> Response:
     from flask import current_app
 
     origin = request.headers.get("Origin")
-    if not origin or not request.path.startswith("/api"):
+    if not origin or not request.path.startswith(("/api", "/sparql")):
         return resp
     if origin.rstrip("/") in allowed_origins(current_app):  # type: ignore[arg-type]
         resp.headers["Access-Control-Allow-Origin"] = origin
         resp.headers["Vary"] = "Origin"
         if request.method == "OPTIONS":
             resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
+            resp.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
             resp.headers["Access-Control-Max-Age"] = "600"
     return resp

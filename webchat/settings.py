@@ -22,7 +22,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
                  "IRIs dereference here."),
     "RATE_LIMIT": ("30/minute;500/hour", "Per-client limit on /api and /sparql (flask-limiter syntax); "
                    "`off` disables it."),
-    "CORS_ORIGINS": ("", "Space-separated exact origins allowed to call /api from a browser."),
+    "CORS_ORIGINS": ("", "Space-separated exact origins allowed to call /api and /sparql from a browser."),
     "FRAME_ANCESTORS": ("'self'", "CSP frame-ancestors for pages (iframe embedding)."),
     "MAX_QUESTION_CHARS": (500, "Longest question accepted."),
     "MAX_CONTENT_LENGTH": (65536, "Largest request body in bytes."),

@@ -177,6 +177,19 @@ def test_preflight_for_other_origin_is_not_allowed(limited: Any) -> None:
     assert "Access-Control-Allow-Methods" not in resp.headers
 
 
-def test_cors_is_only_for_api(limited: Any) -> None:
+def test_cors_is_only_for_api_and_sparql(limited: Any) -> None:
     resp = limited.test_client().get("/", headers={"Origin": ALLOWED})
     assert "Access-Control-Allow-Origin" not in resp.headers
+
+
+def test_sparql_follows_the_same_allow_list(make_app: Any) -> None:
+    client = make_app(CORS_ORIGINS=ALLOWED).test_client()
+    query = {"query": "ASK { ?s ?p ?o }"}
+    ok = client.get("/sparql", query_string=query, headers={"Origin": ALLOWED, "Accept": "application/sparql-results+json"})
+    assert ok.status_code == 200 and ok.headers["Access-Control-Allow-Origin"] == ALLOWED
+    other = client.get("/sparql", query_string=query,
+                       headers={"Origin": "http://evil.example", "Accept": "application/sparql-results+json"})
+    assert other.status_code == 200 and "Access-Control-Allow-Origin" not in other.headers
+    pre = client.options("/sparql", headers={"Origin": ALLOWED, "Access-Control-Request-Method": "POST",
+                                            "Access-Control-Request-Headers": "content-type"})
+    assert pre.headers["Access-Control-Allow-Origin"] == ALLOWED and "POST" in pre.headers["Access-Control-Allow-Methods"]
