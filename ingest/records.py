@@ -44,6 +44,7 @@ class Section:
     start: int  # offset of the heading line in Document.text
     end: int  # end of the section's content (exclusive)
     plan: str = ""  # PlanMeta.id
+    note: str = ""  # a source oddity about this heading, kept as published
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ _NUM = re.compile(r"^(\d+(?:\.\d+)+)\s*(.*)$")
 _TOC_ITEM = re.compile(r"^\s*(?:[-*+]\s*)?(?:(\d+)\s*[.、]|第([一二三四五六七八九十百零〇\d]+)章)\s*(.+?)\s*$")
 _CHAPTER = re.compile(r"^第([一二三四五六七八九十百零〇\d]+)章\s*(.*)$")
 _ARTICLE = re.compile(r"^\s*(?:[-*]\s*)?(第[一二三四五六七八九十百零〇\d]+条)\s*(.*)$")
+_NAV_ITEM = re.compile(r"^\s*(?:[-*+]\s*)?(\d+(?:\.\d+)+)\s+(\S.*?)\s*$")
 _NAV_LINE = re.compile(r"^\s*(?:[-*+]\s*)?\d+(?:\.\d+)+\s*\S")
 _COVER = re.compile(r"^\d{4}\s*[-—–~至]\s*\d{4}年?$|国土空间.*规划")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
@@ -198,6 +199,7 @@ def split(doc: Document) -> tuple[list[Section], list[Passage]]:
         raise IngestError(doc.path, "no headings found; expected a plan with chapter and section headings")
     _classify(doc, lines, heads)
     consumed = {c for h in heads for c in h.consumed}
+    listed = _listed_titles(lines)
     ids = _section_ids(heads, consumed)
     sections: list[Section] = []
     passages: list[Passage] = []
@@ -209,7 +211,7 @@ def split(doc: Document) -> tuple[list[Section], list[Passage]]:
         end = lines[nxt - 1].end if nxt > 0 else 0
         parent = ids[h.parent] if h.parent is not None else None
         sections.append(Section(ids[i], h.number, h.title, h.level, parent, lines[h.line].start, end,
-                                plan=doc.plan.id))
+                                plan=doc.plan.id, note=_note(h, listed)))
         if match_key(h.title) == "目录" or (h.level == 1 and h.number is None and h.parent is None
                                            and not any(x.chapter for x in heads[:i]) and _COVER.search(h.title)):
             continue  # navigation and the cover page (title, period, publisher) are not citable passages
@@ -220,6 +222,23 @@ def split(doc: Document) -> tuple[list[Section], list[Passage]]:
             passages.append(Passage(passage_id(doc.plan.id, section, text), doc.plan.id, section, ids[i],
                                     h.title, path, text, start, stop))
     return sections, _dedupe(passages)
+
+
+def _listed_titles(lines: list[_Line]) -> dict[str, str]:
+    """Section titles as a chapter's own navigation list gives them (``- 8.2 强化规划实施保障政策``)."""
+    listed: dict[str, str] = {}
+    for ln in lines:
+        m = _NAV_ITEM.match(unicodedata.normalize("NFKC", ln.text))
+        if m and not _MD.match(ln.text):
+            listed.setdefault(m.group(1), clean_heading(m.group(2)))
+    return listed
+
+
+def _note(h: _Head, listed: dict[str, str]) -> str:
+    other = listed.get(h.number or "")
+    if other and match_key(other) != match_key(h.title):
+        return f"the chapter's own list calls {h.number} “{other}”; the heading reads “{h.title}” (kept as published)"
+    return ""
 
 
 def _section_ids(heads: list[_Head], consumed: set[int]) -> dict[int, str]:

@@ -134,6 +134,8 @@ def add_section(g: Graph, section: Section, plan: str, base: str) -> None:
         g.add((node, PLAN.sectionNumber, Literal(section.number)))
     if section.parent is not None:
         g.add((node, PLAN.parentSection, section_iri(base, plan, section.parent)))
+    if section.note:
+        g.add((node, SKOS.editorialNote, Literal(section.note, lang="en")))
 
 
 def add_passage(g: Graph, passage: Passage, base: str) -> None:

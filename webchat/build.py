@@ -24,7 +24,7 @@ from ingest.serialize import dump_records
 from ingest.structure import split
 from ingest.tokenize import make_tokenizer
 
-CODE_VERSION = "1"  # bump when a change to ingest must invalidate existing builds
+CODE_VERSION = "2"  # bump when a change to ingest must invalidate existing builds
 KEEP_BUILDS = 3
 
 

@@ -107,3 +107,13 @@ def test_chapter_and_article_headings() -> None:
     articles = [s for s in sections if s.number and s.number.startswith("第")]
     assert articles[0].number == "第1条" and articles[0].title == "规划目的"
     assert all(p.section is not None for p in passages if p.start > chapters[0].start)
+
+
+def test_headings_that_differ_from_the_chapter_list_are_noted(pingquan: tuple[str, list[Section], list[Passage]]) -> None:
+    _, sections, _ = pingquan
+    notes = {s.number: s.note for s in sections if s.note}
+    assert set(notes) == {"2.2", "3.2", "8.2"}
+    assert "强化规划实施保障政策" in notes["8.2"] and "构建国土空间规划体系" in notes["8.2"]
+    assert "国土空间开发保护总体格局同" in notes["2.2"]
+    by_number = {s.number: s for s in sections if s.number}
+    assert by_number["8.2"].title == "构建国土空间规划体系"  # the text shown stays as published
