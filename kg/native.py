@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,22 +29,13 @@ def open_native(store: str, build_dir: Path) -> Any | None:
     return ox.Store.read_only(str(directory))
 
 
-@cache
-def _prologue() -> dict[str, str]:
-    from rdflib import Dataset
-
-    from kg.build import bind_prefixes
-
-    ds = Dataset()
-    bind_prefixes(ds)
-    return {prefix: str(ns) for prefix, ns in ds.namespaces() if prefix}
-
-
 def with_prefixes(text: str) -> str:
     """Declare the bound prefixes that ``text`` uses without declaring them."""
     declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([\w-]*):", text)}
     used = {m.group(1) for m in re.finditer(r"(?<![\w<])([A-Za-z][\w-]*):", text)}
-    lines = [f"PREFIX {p}: <{iri}>" for p, iri in _prologue().items() if p in used and p not in declared]
+    from kg.sparql import known_prefixes
+
+    lines = [f"PREFIX {p}: <{iri}>" for p, iri in known_prefixes().items() if p in used and p not in declared]
     return "\n".join([*lines, text]) if lines else text
 
 

@@ -78,12 +78,13 @@ class QueryOutput:
 
 
 @functools.cache
-def _init_ns() -> dict[str, Any]:
+def known_prefixes() -> dict[str, Any]:
+    """The prefixes bound on the plan graphs; queries may use them without declaring them."""
     from kg.build import bind_prefixes
 
     ds = Dataset()
     bind_prefixes(ds)
-    return dict(ds.namespaces())
+    return {prefix: ns for prefix, ns in ds.namespaces() if prefix}
 
 
 def _walk(node: Any) -> Any:
@@ -151,7 +152,7 @@ def _check_cached(text: str, base: str) -> CheckedQuery:
                     f" / FROM / FROM NAMED may only name this server's plan graphs."
                 )
     try:
-        algebra.translateQuery(parsed, initNs=_init_ns())
+        algebra.translateQuery(parsed, initNs=known_prefixes())
     except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for unknown prefixes and similar
         raise QueryRejected(f"查询无法解析：{exc} / The query cannot be translated: {exc}") from None
     return CheckedQuery(text, FORMS[parsed[1].name])
@@ -204,7 +205,7 @@ def serialize_result(result: Result, fmt: str, max_rows: int) -> QueryOutput:
         return QueryOutput(out.serialize(format=_RDFLIB_FORMAT[fmt]) or b"", media, len(rows), truncated)
     assert result.graph is not None
     graph = Graph()
-    for prefix, ns in _init_ns().items():
+    for prefix, ns in known_prefixes().items():
         graph.bind(prefix, ns)
     for triple in itertools.islice(result.graph, max_rows + 1):
         graph.add(triple)

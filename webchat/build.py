@@ -83,15 +83,26 @@ def is_stale(settings: Mapping[str, Any]) -> bool:
     return manifest.get("fingerprint") != source_fingerprint(plan_sources(settings), settings)
 
 
-def extract_plan(meta: PlanMeta, path: Path) -> tuple[list[Section], list[Passage], list[Fact]]:
+@dataclass(frozen=True)
+class PlanRecords:
+    meta: PlanMeta
+    sha256: str  # of the source file as read
+    sections: list[Section]
+    passages: list[Passage]
+    facts: list[Fact]
+
+
+def extract_plan(meta: PlanMeta, path: Path) -> PlanRecords:
     doc = read_plan(path, meta)
     sections, passages = split(doc)
-    return sections, passages, extract(doc, sections, passages)
+    return PlanRecords(meta, doc.sha256, sections, passages, extract(doc, sections, passages))
 
 
 def build(settings: Mapping[str, Any], paths: Sequence[str] = (),
           progress: Callable[[str], None] | None = None, only: bool = False) -> BuildResult:
     """Build every plan into ``DATA_DIR/builds/<id>``, validate, and point ``DATA_DIR/current`` at it."""
+    from rdflib import Dataset
+
     from kg.build import to_graph
     from kg.store import push_to_endpoint, write_graph_files
     from kg.validate import validate
@@ -103,16 +114,18 @@ def build(settings: Mapping[str, Any], paths: Sequence[str] = (),
     sources = plan_sources(settings, paths, only)
     if not sources:
         raise IngestError(str(settings["PLANS_DIR"]), "no plans found (expected <id>.json manifests)")
-    metas, sections, passages, facts = [], [], [], []
+    plans: list[PlanRecords] = []
     for meta, path in sources:
         step(f"read {meta.id}")
-        s, p, f = extract_plan(meta, path)
-        metas.append(meta)
-        sections += s
-        passages += p
-        facts += f
+        plans.append(extract_plan(meta, path))
+    metas = [r.meta for r in plans]
+    sections = [s for r in plans for s in r.sections]
+    passages = [p for r in plans for p in r.passages]
+    facts = [f for r in plans for f in r.facts]
     step("graph")
-    dataset = to_graph_all(to_graph, metas, sections, passages, facts, settings["IRI_BASE"])
+    dataset = Dataset(default_union=True)
+    for r in plans:  # one named graph per plan in one dataset
+        to_graph(r.meta, r.sections, r.passages, r.facts, settings["IRI_BASE"], dataset=dataset)
     step("validate")
     result = validate(dataset)
     if not result.conforms:
@@ -136,7 +149,7 @@ def build(settings: Mapping[str, Any], paths: Sequence[str] = (),
         manifest = {
             "build": build_id, "code_version": CODE_VERSION, "model": embedder.model_id,
             "fingerprint": source_fingerprint(sources, settings),
-            "plans": [asdict(m) | {"sha256": read_plan(p, m).sha256} for m, p in sources],
+            "plans": [asdict(r.meta) | {"sha256": r.sha256} for r in plans],
             "iri_base": settings["IRI_BASE"], "store": settings["STORE"], "counts": counts,
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
@@ -148,25 +161,6 @@ def build(settings: Mapping[str, Any], paths: Sequence[str] = (),
     swap_current(data_dir, final)
     prune(data_dir)
     return BuildResult(build_id, final, counts, time.perf_counter() - t0)
-
-
-def to_graph_all(to_graph: Callable[..., Any], metas: list[PlanMeta], sections: list[Section],
-                 passages: list[Passage], facts: list[Fact], base: str) -> Any:
-    """One dataset with a named graph per plan."""
-    dataset = None
-    for meta in metas:
-        ds = to_graph(meta, [s for s in sections if s.plan == meta.id],
-                      [p for p in passages if p.plan == meta.id],
-                      [f for f in facts if f.passage in {p.id for p in passages if p.plan == meta.id}], base)
-        if dataset is None:
-            dataset = ds
-        else:
-            for g in ds.graphs():
-                if len(g):
-                    target = dataset.graph(g.identifier)
-                    for triple in g:
-                        target.add(triple)
-    return dataset
 
 
 def count_facts(facts: list[Fact], passages: list[Passage], sections: list[Section]) -> dict[str, int]:
