@@ -1,7 +1,11 @@
-"""Answer evaluation on tests/data/dev_questions.jsonl: prints R@1/R@5/MRR per ranker and answer accuracy.
+"""Answer evaluation, tune and held-out sets printed separately, overall and per style.
 
-Usage: .venv/bin/python bench/eval_answers.py [--data-dir DIR] [--failures]
-Builds the bundled plan into a temporary directory unless --data-dir names an existing build.
+Usage: .venv/bin/python bench/eval_answers.py [--data-dir DIR] [--sets tune,dev-heldout,heldout] [--failures]
+
+Builds the bundled plan plus the synthetic plans of tests/data/plans into a temporary directory unless
+--data-dir names an existing build. Sets: ``tune`` and ``dev-heldout`` (tests/data/dev_split.json over
+tests/data/dev_questions.jsonl) and ``heldout`` (tests/data/heldout_questions.jsonl, written blind).
+Only ``tune`` may be used to fit anything (bench/fit_answering.py).
 """
 
 from __future__ import annotations
@@ -14,32 +18,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+COLUMNS = ("n", "R@1", "R@5", "strict", "honest", "false_declines", "not_stated")
 
-def main() -> int:
-    from retrieval.evaluate import evaluate, load_questions, rankers_for
+
+def open_eval_build(data_dir: str | None, tmp: str):  # type: ignore[no-untyped-def]
     from webchat.build import build
     from webchat.resources import Build
     from webchat.settings import load_settings
 
+    settings = load_settings({"DATA_DIR": data_dir or tmp, "PLANS_DIR": str(ROOT / "data/plans")})
+    if not data_dir:
+        build(settings, paths=[str(ROOT / "tests/data/plans")])
+    return Build.open(settings)
+
+
+def print_table(title: str, rows: dict[str, dict]) -> None:  # type: ignore[type-arg]
+    print(f"\n### {title}\n")
+    print("| | " + " | ".join(COLUMNS) + " |\n|" + "---|" * (len(COLUMNS) + 1))
+    for name, m in rows.items():
+        print(f"| {name} | " + " | ".join("–" if m[c] is None else str(m[c]) for c in COLUMNS) + " |")
+
+
+def main() -> int:
+    from retrieval.evaluate import evaluate, question_sets, style
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir")
+    ap.add_argument("--sets", default="tune,dev-heldout,heldout")
     ap.add_argument("--failures", action="store_true")
     args = ap.parse_args()
+    sets = question_sets(ROOT / "tests/data")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings({"DATA_DIR": args.data_dir or tmp, "PLANS_DIR": str(ROOT / "data/plans")})
-        if not args.data_dir:
-            build(settings)
-        b = Build.open(settings)
-        questions = load_questions(ROOT / "tests/data/dev_questions.jsonl")
-        rep = evaluate(questions, b, rankers_for(b))
-    print(f"## Answer evaluation ({len(questions)} questions, embedder {b.manifest['model']})\n")
-    print("| ranker | R@1 | R@5 | MRR |\n|---|---|---|---|")
-    for name, m in rep.retrieval.items():
-        print(f"| {name} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['MRR']:.3f} |")
-    print(f"\n| answer accuracy | decline accuracy | numbers verbatim in citations |\n|---|---|---|\n"
-          f"| {rep.answer_accuracy:.3f} | {rep.declined}/{rep.unanswerable} | {'yes' if rep.numbers_ok else 'NO'} |")
-    if args.failures:
-        print("\n" + "\n".join(rep.failures))
+        b = open_eval_build(args.data_dir, tmp)
+        print(f"## Answer evaluation (embedder {b.manifest['model']}, plans {', '.join(b.plan_ids())})")
+        reports = {name: evaluate(sets[name], b) for name in args.sets.split(",") if name in sets}
+    print_table("overall", {name: rep.table()["all"] for name, rep in reports.items()})
+    for name, rep in reports.items():
+        print_table(f"{name} per style", rep.table(style))
+        if args.failures:
+            print("\n" + "\n".join(rep.failures))
     return 0
 
 
