@@ -13,19 +13,37 @@ from __future__ import annotations
 import re
 
 from ingest import extract_figures, extract_places, extract_structure, extract_topics
-from ingest.extract_text import CJK, Sink, sentences
+from ingest.corrections import (
+    apply_fact_corrections,
+    corrected,
+    facts_back,
+    passages_forward,
+    sections_to,
+)
+from ingest.extract_text import CJK, Sink
 from ingest.records import Document, Fact, Passage, Ref, Section, Value
 
 # Properties that may hold several values; every other property keeps the first value stated.
 MULTI = {"hasRole", "hasPart", "member", "memberOf", "skos:editorialNote"}
-_DIRECTIONS = "东西南北上下前后中大小新老"
 _WORD_KINDS = {"Town", "Township", "NatureReserve", "ForestPark", "NaturePark", "ProtectedAreaSystem",
                "EcologicalCorridor", "EcologicalBarrier", "District", "FeaturedTown", "VillageType",
                "LifeCircle", "ControlLine", "Strategy", "StructureElement", "Positioning"}
 
 
 def extract(doc: Document, sections: list[Section], passages: list[Passage]) -> list[Fact]:
-    """All facts of ``doc``, one per (kind, key), in document order."""
+    """All facts of ``doc``, one per (kind, key), in document order. Rules read the corrected copy
+    (``ingest.corrections``); quotes and offsets are the published text's."""
+    fixed, omap = corrected(doc)
+    if omap.edits:
+        sections = sections_to(sections, omap, orig=False)
+        passages = passages_forward(passages, omap, fixed.text)
+    facts = [_mark_oddities(f) for f in merge(facts_back(_extract(fixed, sections, passages), omap, doc.text))]
+    if doc.fact_corrections:
+        facts = merge(apply_fact_corrections(facts, doc))
+    return sorted(facts, key=lambda f: (f.start, f.end, f.kind, f.key))
+
+
+def _extract(doc: Document, sections: list[Section], passages: list[Passage]) -> list[Fact]:
     sink = Sink(doc, passages, sections)
     extract_places.towns(sink)
     extract_structure.formulas(sink)
@@ -39,9 +57,8 @@ def extract(doc: Document, sections: list[Section], passages: list[Passage]) -> 
     extract_topics.strategies(sink)
     extract_topics.life_circles(sink)
     extract_topics.heritage(sink)
-    extract_figures.indicators(sink, plan_place(doc, sections), formula_parts(sink))
-    facts = [_mark_oddities(f, doc.text) for f in merge(sink.facts)]
-    return sorted(facts, key=lambda f: (f.start, f.end, f.kind, f.key))
+    extract_figures.indicators(sink, plan_place(doc, sections))
+    return sink.facts
 
 
 def plan_place(doc: Document, sections: list[Section]) -> str:
@@ -51,18 +68,6 @@ def plan_place(doc: Document, sections: list[Section]) -> str:
         if m and "国土空间" in title:
             return m.group(1)
     return ""
-
-
-def formula_parts(sink: Sink) -> list[tuple[int, str, str]]:
-    """(count, noun, passage id) of every numbered formula part, e.g. (80, 中心村, p-…)."""
-    out = []
-    for p in sink.passages:
-        for s in sentences(p):
-            for m in extract_structure.FORMULA.finditer(s.text):
-                for _label, count, noun in extract_structure.formula_parts_of(m.group(1)) or []:
-                    if count is not None:
-                        out.append((count, noun, p.id))
-    return out
 
 
 def merge(facts: list[Fact]) -> list[Fact]:
@@ -87,38 +92,18 @@ def merge(facts: list[Fact]) -> list[Fact]:
     return out
 
 
-def _mark_oddities(f: Fact, text: str) -> Fact:
+def _mark_oddities(f: Fact) -> Fact:
     notes: list[str] = []
     if f.kind in ("Town", "Township"):
         roles = set(f.get("hasRole"))
         if {Ref("Concept", "KeyTown"), Ref("Concept", "GeneralTownship")} <= roles:
             notes.append("listed both as a 重点镇 (key town) and among the 一般乡镇 (general townships); "
                          "both roles kept as published")
-        odd = _unconfirmed(f.key, text)
-        if odd:
-            notes.append(odd)
     if not notes:
         return f
     props = f.props + tuple(("skos:editorialNote", n) for n in notes)
     return Fact(f.kind, f.key, f.label, f.passage, f.quote, f.start, f.end, props,
                 "; ".join([x for x in (f.note, *notes) if x]))
-
-
-def _unconfirmed(name: str, text: str) -> str | None:
-    """A town name stated once whose stem the text never uses otherwise, but which contains a name the text
-    does use elsewhere plus extra characters that are not a direction prefix (南/北 …): a likely garble.
-    The entity is kept as published (the text does list it) and marked, never silently repaired."""
-    stem = name[:-1]
-    if text.count(name) != 1 or text.count(stem) != 1:
-        return None
-    for n in range(len(stem) - 1, 1, -1):
-        for part, extra in ((stem[-n:], stem[:-n]), (stem[:n], stem[n:])):
-            if text.count(part) > 1:
-                if len(extra) == 1 and extra in _DIRECTIONS:
-                    return None  # 南X镇 beside 北X…: a pair of places, not a garble
-                return (f"name not confirmed elsewhere in the text: “{name}” occurs once, while “{part}” "
-                        f"occurs elsewhere without “{extra}”; kept as published")
-    return None
 
 
 def dictionary_words(facts: list[Fact]) -> list[str]:

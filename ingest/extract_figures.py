@@ -54,23 +54,21 @@ def plan_period(doc: Document) -> dict[str, int]:
     return out
 
 
-def indicators(sink: Sink, place: str, elements: list[tuple[int, str, str]]) -> None:
-    """``place``: the plan's own area name (stripped from subjects); ``elements``: (count, noun, passage id)
-    of formula parts, used to read a garbled count noun (“二十个中心村” explained as "20个中村")."""
+def indicators(sink: Sink, place: str) -> None:
+    """``place``: the plan's own area name (stripped from subjects)."""
     period = plan_period(sink.doc)
     for p in sink.passages:
         for s in sentences(p, "。；;\n"):
             if "\t" in s.text or s.text.lstrip().startswith("|"):
                 continue
             for m in list(_NUM.finditer(s.text)) + list(_CN.finditer(s.text)):
-                fig = _figure(sink, p, s, m, place, elements)
+                fig = _figure(sink, p, s, m, place)
                 if fig:
                     _emit(sink, p, s, fig, period)
         _table(sink, p)
 
 
-def _figure(sink: Sink, p: Passage, s: Span, m: re.Match[str], place: str,
-            elements: list[tuple[int, str, str]]) -> dict | None:
+def _figure(sink: Sink, p: Passage, s: Span, m: re.Match[str], place: str) -> dict | None:
     raw, unit = m.group(1), m.group(2)
     value: int | float = cn_int(raw) or 0 if not raw[0].isdigit() else (float(raw) if "." in raw else int(raw))
     note = ""
@@ -85,10 +83,6 @@ def _figure(sink: Sink, p: Passage, s: Span, m: re.Match[str], place: str,
             subject, start, end = noun, m.start(), m.end() + lead + len(noun)
             if noun in _GENERIC_NOUN:
                 subject = heading_noun(p.heading) + noun
-            fixed = _from_element(subject, value, p.id, elements)
-            if fixed:
-                note = f"the text reads “{noun}”; read as “{fixed}” from the formula part it explains"
-                subject = fixed
             return dict(subject=subject, value=value, unit=unit, start=start, end=end, cmp="=", note=note,
                         raw=raw)
     if unit in NOUN_UNITS and not raw[0].isdigit():
@@ -136,22 +130,7 @@ def _measure(p: Passage, s: Span, m: re.Match[str], place: str, value: float, un
             break
     start = clause_start + lead if subject else clause_start
     subject = subject or heading_noun(p.heading)
-    if unit == "分钟" and "生活圈" in s.text:
-        # "按照5分钟、10分钟、15分钟步行可达的空间范围…生活圈": the walking time that defines a life circle
-        subject, start = ("生活圈步行时间" if "步行" in s.text else "生活圈时间"), m.start()
     return dict(subject=subject, value=value, unit=unit, start=start, end=end, cmp=cmp, note="", raw=raw)
-
-
-def _from_element(subject: str, value: float, pid: str, elements: list[tuple[int, str, str]]) -> str | None:
-    for count, noun, where in elements:
-        if where == pid and count == value and subject not in noun and _subsequence(subject, noun):
-            return noun
-    return None
-
-
-def _subsequence(short: str, long: str) -> bool:
-    it = iter(long)
-    return len(short) < len(long) and all(ch in it for ch in short)
 
 
 def _emit(sink: Sink, p: Passage, s: Span, fig: dict, period: dict[str, int]) -> None:

@@ -30,7 +30,6 @@ _TOWN = re.compile(f"^([{CJK}]{{1,10}}?[镇乡])(?:等.*|的?(?:全域|部分区
 _GENERIC_TOWN = re.compile(r"(?:乡镇|小镇|集镇|村镇|之乡|镇乡)$|^(?:[各其该本每]|全[镇乡]$|小?城镇$|重点|中心镇$|特色|建制|一般)")
 _POLE_DEF = re.compile(r"[“\"]([^”\"]{1,8}极)[”\"]指([^。；]+)")
 _FEATURED = re.compile(f"^([{CJK}]{{2,16}}?小镇)(?:[（(]([^）)]+)[）)])?$")
-_DIRECTIONS = "东西南北上下前后中大小新老"
 PROTECTED = (("自然保护区", "NatureReserve"), ("森林公园", "ForestPark"), ("湿地公园", "NaturePark"),
              ("地质公园", "NaturePark"), ("自然公园", "NaturePark"), ("风景名胜区", "NaturePark"),
              ("沙漠公园", "NaturePark"), ("海洋公园", "NaturePark"))
@@ -166,7 +165,7 @@ def featured_towns(sink: Sink, known: dict[str, str]) -> None:
 
 def _place_prefix(core: str, known: dict[str, str], text: str, it: Span) -> tuple[str | None, str | None]:
     """The place part of a featured-town name: a known town's stem, or the longest prefix the text names
-    elsewhere (also with a different direction character: 北X vs 南X)."""
+    elsewhere."""
     stems = sorted(((n[:-1], n) for n in known if len(n) >= 3 and core.startswith(n[:-1])),
                    key=lambda t: -len(t[0]))
     if stems:
@@ -175,8 +174,6 @@ def _place_prefix(core: str, known: dict[str, str], text: str, it: Span) -> tupl
     for n in range(len(core) - 1, 1, -1):
         prefix = core[:n]
         if prefix in outside:
-            return prefix, None
-        if prefix[0] in _DIRECTIONS and len(prefix) >= 3 and prefix[1:] in outside:
             return prefix, None
     return None, None
 

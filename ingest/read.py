@@ -7,6 +7,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from ingest.corrections import SUFFIX, corrections_path, load_corrections
 from ingest.errors import IngestError
 from ingest.records import Document, PlanMeta
 
@@ -32,8 +33,9 @@ def read_plan(path: str | Path, meta: PlanMeta | None = None) -> Document:
         raise IngestError(str(p), "file is empty; expected the text of a plan")
     _check_text(text, str(p))
     meta = meta or PlanMeta(id=p.stem, title=p.stem, source=p.name)
+    fixes, fact_fixes = load_corrections(corrections_path(p.parent, meta.id))
     return Document(plan=meta, path=str(p), text=text, encoding=encoding,
-                    sha256=hashlib.sha256(raw).hexdigest())
+                    sha256=hashlib.sha256(raw).hexdigest(), corrections=fixes, fact_corrections=fact_fixes)
 
 
 def decode(raw: bytes, name: str) -> tuple[str, str]:
@@ -122,6 +124,8 @@ def discover_plans(folder: str | Path) -> list[tuple[PlanMeta, Path]]:
     """Every ``*.json`` manifest in ``folder`` with the path of its text, sorted by plan id."""
     out = []
     for mf in sorted(Path(folder).glob("*.json")):
+        if mf.name.endswith(SUFFIX):
+            continue
         meta = read_manifest(mf)
         out.append((meta, mf.parent / meta.source))
     return sorted(out, key=lambda t: t[0].id)

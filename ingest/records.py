@@ -7,6 +7,17 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A reference from one fact to another entity, by class and key."""
+
+    kind: str
+    key: str
+
+
+Value = str | int | float | bool | Ref
+
+
+@dataclass(frozen=True)
 class PlanMeta:
     """A plan's manifest (``data/plans/<id>.json``)."""
 
@@ -19,6 +30,33 @@ class PlanMeta:
     near_term: int | None = None
     vision: int | None = None
     source: str = ""  # file name of the text, relative to the manifest
+    level: str | None = None  # planning level: 省 / 市 / 县 / 乡镇 / 村庄
+    region: tuple[str, ...] = ()  # administrative names from the largest down, e.g. ("某省", "某市", "某县")
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A source correction (``<id>.corrections.json``): ``find`` is read as ``replace`` for matching.
+
+    ``replace`` None: nothing changes, the facts touching ``find`` get ``reason`` as a note.
+    ``occurrence``: 1-based, which occurrence of ``find``; 0 = it must be unique."""
+
+    find: str
+    replace: str | None
+    reason: str
+    occurrence: int = 0
+    source: str = ""  # the corrections file
+
+
+@dataclass(frozen=True)
+class FactCorrection:
+    """Set properties of the ``kind`` facts whose quote lies inside the published text ``within``."""
+
+    kind: str
+    within: str
+    values: tuple[tuple[str, Value], ...]
+    reason: str
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -30,6 +68,8 @@ class Document:
     text: str
     encoding: str
     sha256: str
+    corrections: tuple[Correction, ...] = ()
+    fact_corrections: tuple[FactCorrection, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +100,7 @@ class Passage:
     text: str  # verbatim slice of Document.text[start:end]
     start: int
     end: int
+    pages: tuple[int, ...] = ()  # 1-based page numbers the passage lies on (paged sources: PDF)
 
 
 def passage_id(plan: str, section: str | None, text: str) -> str:
@@ -68,15 +109,6 @@ def passage_id(plan: str, section: str | None, text: str) -> str:
     return f"p-{h[:12]}"
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A reference from one fact to another entity, by class and key."""
-
-    kind: str
-    key: str
-
-
-Value = str | int | float | bool | Ref
 
 
 @dataclass(frozen=True)

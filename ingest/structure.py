@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from ingest.corrections import corrected, passages_back, sections_to
 from ingest.errors import IngestError
 from ingest.records import Document, Passage, Section, passage_id
 
@@ -73,7 +74,6 @@ class _Head:
     parent: int | None = None  # index into heads
     chapter: bool = False
     inline: bool = False  # an article line: the line is content too
-    consumed: list[int] = field(default_factory=list)  # title lines merged into this heading
 
 
 def _lines(text: str) -> list[_Line]:
@@ -136,7 +136,7 @@ def _classify(doc: Document, lines: list[_Line], heads: list[_Head]) -> None:
             current_chapter, current_numbered = i, i
         elif num and seen_chapter:
             h.number = num.group(1)
-            h.title = num.group(2).strip() or _title_from_next(lines, heads, i)
+            h.title = num.group(2).strip() or h.number
             h.level = h.number.count(".") + 1
             h.parent = _numbered_parent(heads, h.number, current_chapter)
             current_numbered = i
@@ -161,17 +161,6 @@ def _classify(doc: Document, lines: list[_Line], heads: list[_Head]) -> None:
                               "(is the file truncated?)", ln)
 
 
-def _title_from_next(lines: list[_Line], heads: list[_Head], i: int) -> str:
-    """``## 7.2`` followed by ``# 城乡公共服务体系``: the next heading is the title."""
-    if i + 1 < len(heads):
-        nxt = heads[i + 1]
-        between = lines[heads[i].line + 1 : nxt.line]
-        if all(not ln.text.strip() for ln in between) and not _NUM.match(nxt.title):
-            heads[i].consumed.append(i + 1)
-            return nxt.title
-    return ""
-
-
 def _numbered_parent(heads: list[_Head], number: str, chapter: int | None) -> int | None:
     prefix = number.rsplit(".", 1)[0]
     for j in range(len(heads) - 1, -1, -1):
@@ -192,22 +181,30 @@ def _unnumbered_parent(heads: list[_Head], i: int, numbered: int | None) -> int 
 
 
 def split(doc: Document) -> tuple[list[Section], list[Passage]]:
-    """The section tree and the passages of ``doc``."""
+    """The section tree and the passages of ``doc``, read from its corrected copy
+    (``ingest.corrections``) with every offset in the published text."""
+    fixed, omap = corrected(doc)
+    sections, passages = _split(fixed)
+    if not omap.edits:
+        return sections, passages
+    return sections_to(sections, omap, orig=True), _dedupe(passages_back(passages, omap, doc.text))
+
+
+def _split(doc: Document) -> tuple[list[Section], list[Passage]]:
     lines = _lines(doc.text)
     heads = _find_heads(lines)
     if not heads:
         raise IngestError(doc.path, "no headings found; expected a plan with chapter and section headings")
     _classify(doc, lines, heads)
-    consumed = {c for h in heads for c in h.consumed}
     listed = _listed_titles(lines)
-    ids = _section_ids(heads, consumed)
+    ids = _section_ids(heads)
     sections: list[Section] = []
     passages: list[Passage] = []
-    order = [i for i in range(len(heads)) if i not in consumed]
+    order = list(range(len(heads)))
     for pos, i in enumerate(order):
         h = heads[i]
         nxt = heads[order[pos + 1]].line if pos + 1 < len(order) else len(lines)
-        body_from = h.line if h.inline else max([h.line, *(heads[c].line for c in h.consumed)]) + 1
+        body_from = h.line if h.inline else h.line + 1
         end = lines[nxt - 1].end if nxt > 0 else 0
         parent = ids[h.parent] if h.parent is not None else None
         sections.append(Section(ids[i], h.number, h.title, h.level, parent, lines[h.line].start, end,
@@ -241,12 +238,10 @@ def _note(h: _Head, listed: dict[str, str]) -> str:
     return ""
 
 
-def _section_ids(heads: list[_Head], consumed: set[int]) -> dict[int, str]:
+def _section_ids(heads: list[_Head]) -> dict[int, str]:
     ids: dict[int, str] = {}
     used: set[str] = set()
     for i, h in enumerate(heads):
-        if i in consumed:
-            continue
         if h.number:
             base = h.number if not h.chapter else f"ch{h.number}"
         else:
