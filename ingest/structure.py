@@ -14,47 +14,24 @@ from dataclasses import dataclass
 from ingest.corrections import corrected, passages_back, sections_to
 from ingest.errors import IngestError
 from ingest.records import Document, Passage, Section, passage_id
+from ingest.toc import APPENDIX, CHAPTER_WORDS, Toc, clean_heading, cn_number, title_key, toc_block
 
 TARGET_CHARS = 360  # merge short paragraphs up to this size
 MAX_CHARS = 700  # split longer blocks at line (then sentence) boundaries
 
 _MD = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
 _NUM = re.compile(r"^(\d+(?:\.\d+)+)\s*(.*)$")
-_TOC_ITEM = re.compile(r"^\s*(?:[-*+]\s*)?(?:(\d+)\s*[.、]|第([一二三四五六七八九十百零〇\d]+)章)\s*(.+?)\s*$")
 _CHAPTER = re.compile(r"^第([一二三四五六七八九十百零〇\d]+)章\s*(.*)$")
 _ARTICLE = re.compile(r"^\s*(?:[-*]\s*)?(第[一二三四五六七八九十百零〇\d]+条)\s*(.*)$")
 _NAV_ITEM = re.compile(r"^\s*(?:[-*+]\s*)?(\d+(?:\.\d+)+)\s+(\S.*?)\s*$")
 _NAV_LINE = re.compile(r"^\s*(?:[-*+]\s*)?\d+(?:\.\d+)+\s*\S")
-_COVER = re.compile(r"^\d{4}\s*[-—–~至]\s*\d{4}年?$|国土空间.*规划")
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+_COVER = re.compile(r"^\d{4}\s*[-—–~至]\s*\d{4}年?$|国土空间.*规划|村庄规划|规划\s*[（(]\d{4}")
 
 
 def match_key(text: str) -> str:
     """Normalise a heading for matching only (never for display)."""
     text = unicodedata.normalize("NFKC", text)
     return re.sub(r"[\s*#_`·:：]", "", text)
-
-
-def clean_heading(text: str) -> str:
-    return re.sub(r"\*\*|__", "", text).strip(" \t-*")
-
-
-def cn_number(token: str) -> int:
-    """``十二`` → 12, ``三`` → 3, ``12`` → 12."""
-    token = unicodedata.normalize("NFKC", token)
-    if token.isdigit():
-        return int(token)
-    total, current = 0, 0
-    for ch in token:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _CN_DIGITS.get(ch, 0)
-    return total + current
 
 
 @dataclass
@@ -85,20 +62,18 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-def _toc(lines: list[_Line], heads: list[_Head]) -> tuple[dict[str, str], int | None]:
-    """Chapter titles → numbers from a 目录 list, and the index of the 目录 heading."""
+def _toc(lines: list[_Line], heads: list[_Head]) -> tuple[Toc, int | None]:
+    """The 目录 entries and the index of the 目录 heading; heads found inside the list are dropped
+    (its ``第一章 …``/``第五条 …`` lines are navigation, not headings)."""
     for i, h in enumerate(heads):
         if match_key(h.title) != "目录":
             continue
-        end = heads[i + 1].line if i + 1 < len(heads) else len(lines)
-        toc = {}
-        for ln in lines[h.line + 1 : end]:
-            m = _TOC_ITEM.match(unicodedata.normalize("NFKC", ln.text))
-            if m:
-                number = m.group(1) or str(cn_number(m.group(2)))
-                toc[match_key(clean_heading(m.group(3)))] = number
-        return toc, i
-    return {}, None
+        nxt = next((j for j in range(i + 1, len(heads)) if heads[j].md_level), len(heads))
+        stop = heads[nxt].line if nxt < len(heads) else len(lines)
+        entries, end = toc_block([ln.text for ln in lines], h.line + 1, stop)
+        heads[i + 1:] = [x for x in heads[i + 1:] if not h.line < x.line < end]
+        return Toc(entries), i
+    return Toc([]), None
 
 
 def _find_heads(lines: list[_Line]) -> list[_Head]:
@@ -111,10 +86,12 @@ def _find_heads(lines: list[_Line]) -> list[_Head]:
                 heads.append(_Head(i, len(m.group(1)), title))
             continue
         plain = clean_heading(ln.text)
-        if _CHAPTER.match(plain) and len(plain) <= 40:
+        if (_CHAPTER.match(plain) and len(plain) <= 40) or match_key(plain) == "目录":
             heads.append(_Head(i, 0, plain))
         elif _ARTICLE.match(ln.text):
             heads.append(_Head(i, 0, plain, inline=True))
+        elif APPENDIX.match(plain) and len(plain) <= 30 and not re.search(r"[。；，]", plain):
+            heads.append(_Head(i, 0, plain))
     return heads
 
 
@@ -123,42 +100,64 @@ def _classify(doc: Document, lines: list[_Line], heads: list[_Head]) -> None:
     seen_chapter = False
     current_chapter: int | None = None
     current_numbered: int | None = None
+    appendix_root: int | None = None
     for i, h in enumerate(heads):
-        key = match_key(h.title)
-        chap = _CHAPTER.match(unicodedata.normalize("NFKC", h.title))
-        num = _NUM.match(unicodedata.normalize("NFKC", h.title))
-        art = _ARTICLE.match(h.title)
-        if chap or (key in toc and i != toc_index):
+        if i == toc_index:
+            continue
+        norm = unicodedata.normalize("NFKC", h.title)
+        chap, num, art = _CHAPTER.match(norm), _NUM.match(norm), _ARTICLE.match(h.title)
+        app = APPENDIX.match(norm)
+        rest = (chap.group(2) if chap else num.group(2) if num else art.group(2) if art else "") or h.title
+        entry = toc.take(title_key(rest)) or (toc.take(title_key(h.title)) if rest != h.title else None)
+        kind = entry.kind if entry else None
+        if chap or kind == "chapter" or (not seen_chapter and not toc and title_key(h.title) in CHAPTER_WORDS):
             h.chapter, h.level, seen_chapter = True, 1, True
-            h.number = str(cn_number(chap.group(1))) if chap else toc[key]
+            h.number = str(cn_number(chap.group(1))) if chap else entry.number if entry else None
             if chap and chap.group(2):
                 h.title = chap.group(2).strip()
-            current_chapter, current_numbered = i, i
-        elif num and seen_chapter:
-            h.number = num.group(1)
-            h.title = num.group(2).strip() or h.number
+            current_chapter, current_numbered, appendix_root = i, i, None
+        elif app or kind == "appendix":
+            label = re.sub(r"\s+", "", app.group(1)) if app else entry.number  # type: ignore[union-attr]
+            bare = label in ("附件", "附表", "附图", "附录")
+            h.number, h.level = label, 1
+            if app:
+                h.title = norm[app.end():].strip(" :：") or h.title
+            if not bare and appendix_root is not None:
+                h.parent, h.level = appendix_root, 2
+            elif bare:
+                appendix_root = i
+            seen_chapter, current_chapter, current_numbered = True, i, i
+        elif (num and seen_chapter) or kind == "section":
+            h.number = num.group(1) if num else entry.number  # type: ignore[union-attr]
+            h.title = (num.group(2).strip() if num else h.title) or h.number
             h.level = h.number.count(".") + 1
             h.parent = _numbered_parent(heads, h.number, current_chapter)
             current_numbered = i
-        elif art and seen_chapter:
-            h.number = art.group(1)
-            rest = art.group(2).strip()
-            h.title = re.split(r"[，。；：,;:]", rest, maxsplit=1)[0][:24] if h.inline else rest or h.number
+        elif (art and seen_chapter) or kind == "article":
+            h.number = art.group(1) if art else entry.number  # type: ignore[union-attr]
+            body = art.group(2).strip() if art else h.title
+            h.title = re.split(r"[，。；：,;:]", body, maxsplit=1)[0][:24] if h.inline else body or h.number
             h.level, h.parent, current_numbered = 2, current_chapter, i
         elif seen_chapter:
             h.parent = _unnumbered_parent(heads, i, current_numbered)
             h.level = heads[h.parent].level + 1 if h.parent is not None else 1
         # else: front matter before chapter 1 — level 1, no number
-    if toc and not any(h.chapter for h in heads):
-        ln = heads[toc_index].line + 1 if toc_index is not None else None
-        raise IngestError(doc.path, "the 目录 list names chapters but none of them was found", ln)
-    if toc:
-        found = {h.number for h in heads if h.chapter}
-        missing = sorted(set(toc.values()) - found, key=int)
-        if missing:
-            ln = heads[toc_index].line + 1 if toc_index is not None else None
-            raise IngestError(doc.path, f"chapters {', '.join(missing)} listed in 目录 are missing "
-                              "(is the file truncated?)", ln)
+    _check_toc(doc, lines, heads, toc, toc_index)
+
+
+def _check_toc(doc: Document, lines: list[_Line], heads: list[_Head], toc: Toc, toc_index: int | None) -> None:
+    listed = toc.chapters()
+    if not listed:
+        return
+    ln = lines[heads[toc_index].line].start if toc_index is not None else None
+    line_no = doc.text.count("\n", 0, ln) + 1 if ln is not None else None
+    if not any(h.chapter for h in heads):
+        raise IngestError(doc.path, "the 目录 list names chapters but none of them was found", line_no)
+    found = {h.number for h in heads if h.chapter}
+    missing = sorted(set(listed) - found, key=int)
+    if missing:
+        raise IngestError(doc.path, f"chapters {', '.join(missing)} listed in 目录 are missing "
+                          "(is the file truncated?)", line_no)
 
 
 def _numbered_parent(heads: list[_Head], number: str, chapter: int | None) -> int | None:
