@@ -100,39 +100,64 @@ def fuse(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str, f
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def _allowed_rows(index: Index, plan: str | None) -> np.ndarray | None:
-    return None if plan is None else index.rows_for_plan(plan)
+def _bm25_scores(index: Index, query_tokens: list[str], span: tuple[int, int]) -> np.ndarray | None:
+    """BM25 score of every row in ``span`` (offset by its start), or ``None`` for a query without tokens.
+
+    Adds each query token's precomputed weights in query order, as ``rank_bm25`` does, touching only
+    the postings that fall in ``span``: the cost follows the plan searched, not the corpus."""
+    import numpy as np
+
+    if not query_tokens:
+        return None
+    a, b = span
+    scores = np.zeros(b - a, dtype=np.float64)
+    whole = (a, b) == (0, len(index))
+    for term in query_tokens:
+        t = index.term_id(term)
+        if t < 0 or a == b:
+            continue
+        lo, hi = int(index.indptr[t]), int(index.indptr[t + 1])
+        rows = index.rows[lo:hi]
+        if not whole:
+            i0, i1 = np.searchsorted(rows, (a, b))
+            rows, lo, hi = rows[i0:i1], lo + int(i0), lo + int(i1)
+        scores[rows - a] += index.weights[lo:hi]
+    return scores
 
 
-def _bm25_scores(index: Index, query_tokens: list[str]) -> np.ndarray | None:
-    """BM25 score of every row, or ``None`` when the query has no tokens."""
-    return index.bm25.get_scores(query_tokens) if query_tokens else None
+def _best(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest values, best first, ties by position (a stable sort)."""
+    import numpy as np
+
+    if k < len(values):
+        cut = np.partition(values, len(values) - k)[len(values) - k]
+        values_idx = np.flatnonzero(values >= cut)
+    else:
+        values_idx = np.arange(len(values))
+    order = np.argsort(-values[values_idx], kind="stable")[:k]
+    return values_idx[order]
 
 
-def _bm25_ranked(scores: np.ndarray | None, top_k: int, rows: np.ndarray | None) -> list[int]:
+def _bm25_ranked(scores: np.ndarray | None, top_k: int, start: int) -> list[int]:
     """Rows with a positive BM25 score, best first (ties by row order), at most ``top_k``."""
     import numpy as np
 
     if scores is None or top_k <= 0:
         return []
-    candidates = np.flatnonzero(scores > 0) if rows is None else rows[scores[rows] > 0]
-    order = np.argsort(-scores[candidates], kind="stable")[:top_k]
-    return [int(r) for r in candidates[order]]
+    candidates = np.flatnonzero(scores > 0)
+    return [int(start + candidates[i]) for i in _best(scores[candidates], top_k)]
 
 
 def _dense_ranked(
-    index: Index, qvec: np.ndarray, top_k: int, rows: np.ndarray | None
+    index: Index, qvec: np.ndarray, top_k: int, span: tuple[int, int]
 ) -> list[tuple[int, float]]:
-    """``(row, cosine)`` best first from the faiss index, restricted to ``rows`` when given."""
-    import faiss
-
-    limit = index.dense.ntotal if rows is None else len(rows)
-    k = min(top_k, limit)
+    """``(row, cosine)`` best first over the rows of ``span`` (one matrix-vector product on the slice)."""
+    a, b = span
+    k = min(top_k, b - a)
     if k <= 0:
         return []
-    params = None if rows is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))  # type: ignore[call-arg]
-    dist, ids = index.dense.search(qvec.reshape(1, -1), k, params=params)
-    return [(int(i), float(d)) for i, d in zip(ids[0], dist[0], strict=True) if i >= 0]
+    sims = index.vectors[a:b] @ qvec
+    return [(int(a + i), float(sims[i])) for i in _best(sims, k)]
 
 
 def _embed_query(embedder: Embedder, text: str) -> np.ndarray:
@@ -143,9 +168,10 @@ def bm25_search(
     index: Index, tok: jieba.Tokenizer, query: str, top_k: int = 10, plan: str | None = None
 ) -> list[tuple[str, float]]:
     """``(passage id, BM25 score)`` best first; only passages sharing a term with the query."""
-    scores = _bm25_scores(index, tokens(tok, normalize_query(query)))
-    rows = _bm25_ranked(scores, top_k, _allowed_rows(index, plan))
-    return [(index.passages[r].id, float(scores[r])) for r in rows] if scores is not None else []
+    span = index.span(plan)
+    scores = _bm25_scores(index, tokens(tok, normalize_query(query)), span)
+    rows = _bm25_ranked(scores, top_k, span[0])
+    return [(index.passages[r].id, float(scores[r - span[0]])) for r in rows] if scores is not None else []
 
 
 def dense_search(
@@ -153,22 +179,34 @@ def dense_search(
 ) -> list[tuple[str, float]]:
     """``(passage id, cosine)`` best first by embedding similarity."""
     qvec = _embed_query(embedder, normalize_query(query))
-    ranked = _dense_ranked(index, qvec, top_k, _allowed_rows(index, plan))
+    ranked = _dense_ranked(index, qvec, top_k, index.span(plan))
     return [(index.passages[r].id, cos) for r, cos in ranked]
 
 
-def _term_weights(index: Index, query_tokens: list[str]) -> dict[str, float]:
-    """Distinct query terms → idf; unseen terms weigh like a term in no passage at all."""
-    n = len(index.passages)
+def _term_weights(index: Index, query_tokens: list[str]) -> dict[int, float]:
+    """Distinct query terms (by id; unseen terms get distinct negative ids) → idf; unseen terms weigh
+    like a term in no passage at all."""
+    n = len(index)
     unseen = math.log((n + 0.5) / 0.5)
-    return {t: max(index.bm25.idf.get(t, unseen), 0.0) for t in dict.fromkeys(query_tokens)}
+    weights: dict[int, float] = {}
+    for i, term in enumerate(dict.fromkeys(query_tokens)):
+        t = index.term_id(term)
+        weights[t if t >= 0 else -1 - i] = max(float(index.idf[t]), 0.0) if t >= 0 else unseen
+    return weights
 
 
-def _coverage(weights: dict[str, float], terms: frozenset[str]) -> float:
+def _coverage(weights: dict[int, float], terms: np.ndarray) -> float:
+    import numpy as np
+
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    return sum(w for t, w in weights.items() if t in terms) / total
+    known = [t for t in weights if t >= 0]
+    if not known:
+        return 0.0
+    pos = np.searchsorted(terms, known)
+    found = [t for t, j in zip(known, pos, strict=True) if j < len(terms) and terms[j] == t]
+    return sum(weights[t] for t in found) / total
 
 
 def hybrid_search(
@@ -182,18 +220,19 @@ def hybrid_search(
 ) -> list[Hit]:
     """BM25 and dense rankings (``depth`` candidates each) fused by RRF; the best ``top_k`` hits.
 
-    ``plan``: only passages of that plan id. One query embedding, one BM25 pass, one faiss search.
+    ``plan``: only passages of that plan id (only that plan's rows are scored). One query embedding,
+    one pass over the query terms' postings, one matrix-vector product.
     """
     text = normalize_query(query)
     if not text or top_k <= 0:
         return []
     depth = depth or max(_MIN_DEPTH, 4 * top_k)
-    rows = _allowed_rows(index, plan)
+    span = index.span(plan)
     query_tokens = tokens(tok, text)
-    bm25_scores = _bm25_scores(index, query_tokens)
-    lexical = _bm25_ranked(bm25_scores, depth, rows)
+    bm25_scores = _bm25_scores(index, query_tokens, span)
+    lexical = _bm25_ranked(bm25_scores, depth, span[0])
     qvec = _embed_query(embedder, text)
-    dense = _dense_ranked(index, qvec, depth, rows)
+    dense = _dense_ranked(index, qvec, depth, span)
     ids = index.passages
     fused = fuse([[ids[r].id for r in lexical], [ids[r].id for r, _ in dense]])[:top_k]
     bm25_rank = {r: i for i, r in enumerate(lexical, start=1)}
@@ -205,15 +244,15 @@ def hybrid_search(
         row = index.row_of[pid]
         cos = cosines.get(row)
         if cos is None:
-            cos = float(index.dense.reconstruct(row) @ qvec)
+            cos = float(index.vectors[row] @ qvec)
         hits.append(
             Hit(
                 passage=ids[row],
                 score=score,
                 bm25_rank=bm25_rank.get(row),
                 dense_rank=dense_rank.get(row),
-                bm25_score=0.0 if bm25_scores is None else float(bm25_scores[row]),
-                coverage=_coverage(weights, index.terms(row)),
+                bm25_score=0.0 if bm25_scores is None else float(bm25_scores[row - span[0]]),
+                coverage=_coverage(weights, index.row_terms(row)),
                 cosine=cos,
             )
         )

@@ -1,4 +1,4 @@
-"""Index build/load round trips with real models, stale-index refusal, faiss against numpy."""
+"""Index build/load round trips with real models, stale-index refusal, dense search against numpy."""
 
 from __future__ import annotations
 
@@ -27,14 +27,14 @@ QUERIES = ["自然保护区", "中心城区人口规模", "永久基本农田保
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_faiss_equals_numpy_brute_force(index, use_m3, passages, query: str) -> None:
+def test_dense_equals_numpy_brute_force(index, use_m3, passages, query: str) -> None:
     got = dense_search(index, use_m3, query, top_k=10)
     want = _brute_force(use_m3, passages, query, list(range(len(passages))))[:10]
     assert [pid for pid, _ in got] == [pid for pid, _ in want]
     np.testing.assert_allclose([s for _, s in got], [s for _, s in want], atol=1e-5)
 
 
-def test_faiss_plan_filter_equals_numpy_on_that_plan(index, use_m3, passages) -> None:
+def test_dense_plan_filter_equals_numpy_on_that_plan(index, use_m3, passages) -> None:
     rows = [i for i, p in enumerate(passages) if p.plan == DEMO_PLAN]
     got = dense_search(index, use_m3, "自然保护区", top_k=10, plan=DEMO_PLAN)
     want = _brute_force(use_m3, passages, "自然保护区", rows)
@@ -43,28 +43,30 @@ def test_faiss_plan_filter_equals_numpy_on_that_plan(index, use_m3, passages) ->
     assert dense_search(index, use_m3, "自然保护区", top_k=10, plan="no-such-plan") == []
 
 
-def test_build_writes_the_three_files(use_dir: Path, passages, tok, use_m3) -> None:
+def test_build_writes_the_index_files(use_dir: Path, passages, tok, use_m3) -> None:
     meta = json.loads((use_dir / "index.json").read_text(encoding="utf-8"))
+    main = sum(1 for p in passages if p.plan != DEMO_PLAN)
     assert meta == {
-        "version": 1,
+        "version": 2,
         "model_id": use_m3.model_id,
         "dim": 512,
         "count": len(passages),
         "corpus_hash": corpus_hash(passages),
+        "plans": {passages[0].plan: [0, main], DEMO_PLAN: [main, len(passages)]},
     }
-    bm25 = json.loads((use_dir / "bm25.json").read_text(encoding="utf-8"))
-    assert bm25["ids"] == [p.id for p in passages]
-    assert bm25["tokens"] == [tokens(tok, index_text(p)) for p in passages]
-    assert (use_dir / "dense.faiss").stat().st_size > len(passages) * 512 * 4
+    idx = load_index(use_dir, use_m3, passages)
+    for row in (0, 7, len(passages) - 1):
+        assert idx.terms(row) == frozenset(tokens(tok, index_text(passages[row])))
+    assert (use_dir / "vectors.npy").stat().st_size > len(passages) * 512 * 4
+    assert isinstance(idx.vectors, np.memmap) and isinstance(idx.weights, np.memmap)
 
 
 def _roundtrip(tmp_path: Path, passages, tok, emb) -> None:
     build_index(passages, tok, emb, tmp_path)
     idx = load_index(tmp_path, emb, passages)
-    assert idx.dense.ntotal == len(passages) and idx.dim == emb.dim
-    # Row i of the loaded faiss index is passage i's vector.
-    stored = idx.dense.reconstruct_n(0, idx.dense.ntotal)
-    np.testing.assert_allclose(stored, emb.encode([index_text(p) for p in passages]), atol=1e-5)
+    assert idx.vectors.shape == (len(passages), emb.dim) and idx.dim == emb.dim
+    # Row i of the vectors is passage i's vector.
+    np.testing.assert_allclose(idx.vectors, emb.encode([index_text(p) for p in passages]), atol=1e-5)
     assert [p.id for p in idx.passages] == [p.id for p in passages]
 
 

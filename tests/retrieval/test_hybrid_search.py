@@ -125,3 +125,63 @@ def test_with_the_real_splitter(tmp_path: Path, tok, use_m3) -> None:
     hits = hybrid_search(idx, tok, use_m3, "自然保護區有哪些", top_k=3)
     assert any("辽河源省级自然保护区" in h.passage.text for h in hits)
     assert all(h.passage.plan == PLAN for h in hits)
+
+
+DEV_SET = Path(__file__).resolve().parents[1] / "data" / "dev_questions.jsonl"
+
+
+@pytest.fixture(scope="module")
+def dev_questions() -> list[str]:
+    import json
+
+    lines = DEV_SET.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
+
+
+def _old_bm25(index, tok, query: str, top_k: int, plan: str | None) -> list[tuple[str, float]]:
+    """The search as it was: rank_bm25 over every passage, then the plan's rows kept."""
+    import numpy as np
+    from rank_bm25 import BM25Okapi
+
+    bm25 = BM25Okapi([tokens(tok, index_text(p)) for p in index.passages])
+    qt = tokens(tok, normalize_query(query))
+    if not qt:
+        return []
+    scores = bm25.get_scores(qt)
+    rows = np.array([i for i, p in enumerate(index.passages) if plan is None or p.plan == plan], dtype=np.int64)
+    candidates = rows[scores[rows] > 0]
+    order = np.argsort(-scores[candidates], kind="stable")[:top_k]
+    return [(index.passages[int(r)].id, float(scores[r])) for r in candidates[order]]
+
+
+@pytest.mark.parametrize("plan", [None, PLAN, DEMO_PLAN])
+def test_sparse_bm25_equals_rank_bm25_on_the_dev_set(index, tok, dev_questions, plan) -> None:
+    for question in dev_questions:
+        got = bm25_search(index, tok, question, top_k=20, plan=plan)
+        want = _old_bm25(index, tok, question, 20, plan)
+        assert [pid for pid, _ in got] == [pid for pid, _ in want], question
+        assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-12), question
+
+
+def test_dense_slice_equals_brute_force_on_the_dev_set(index, use_m3, dev_questions) -> None:
+    import numpy as np
+
+    vecs = use_m3.encode([index_text(p) for p in index.passages])
+    for question in dev_questions[::4]:
+        q = use_m3.encode([normalize_query(question)])[0]
+        sims = vecs @ q
+        want = [index.passages[int(i)].id for i in np.argsort(-sims, kind="stable")[:20]]
+        assert [pid for pid, _ in dense_search(index, use_m3, question, top_k=20)] == want, question
+
+
+def test_plan_words_tokenizes_like_a_tokenizer_built_with_those_words(tok, plan_passages) -> None:
+    from ingest.tokenize import make_tokenizer
+    from retrieval.index import plan_words
+
+    words = ["辽河源省级自然保护区", "平泉市", "中心城区", "七沟镇"]
+    fresh = make_tokenizer(["自然保护区", "森林公园", "永久基本农田", *words])
+    before = [tokens(tok, index_text(p)) for p in plan_passages[:20]]
+    with plan_words(tok, words):
+        during = [tokens(tok, index_text(p)) for p in plan_passages[:20]]
+    assert during == [tokens(fresh, index_text(p)) for p in plan_passages[:20]]
+    assert [tokens(tok, index_text(p)) for p in plan_passages[:20]] == before
