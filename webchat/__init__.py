@@ -15,12 +15,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(load_settings(test_config))
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_CONTENT_LENGTH"])
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    from webchat import api, chat, entities, errors, headers, jsonio, limits, openapi, resources, sparql
 
-    from webchat import api, chat, entities, errors, limits, openapi, resources, sparql
-
+    app.json = jsonio.StrictJSONProvider(app)
     errors.init_app(app)
+    headers.init_app(app)
     limits.init_app(app)
     app.register_blueprint(chat.bp)
     app.register_blueprint(api.bp)

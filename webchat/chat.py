@@ -26,25 +26,26 @@ def _lang() -> str:
     return "en" if request.args.get("lang") == "en" else "zh"
 
 
-def _frame_headers(resp: Response) -> Response:
-    resp.headers["Content-Security-Policy"] = (
-        f"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        f"frame-ancestors {current_app.config['FRAME_ANCESTORS']}")
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
-
-
 @bp.get("/")
 def index() -> Response:
     b = _build()
     lang = _lang()
+    default_plan = b.plans[0].id if b.plans else ""
+    html = render_template("index.html", plans=[{"id": p.id, "title": p.title} for p in b.plans],
+                           default_plan=default_plan, suggestions=SUGGESTIONS[lang], lang=lang)
+    return Response(html, mimetype="text/html")
+
+
+@bp.get("/embed")
+def embed() -> Response:
+    """For staff of sites that embed the chat: the snippet (absolute URL from PUBLIC_URL) and its options."""
+    b = _build()
     widget = url_for("chat.widget", _external=True)
     default_plan = b.plans[0].id if b.plans else ""
     snippet = f'<script src="{widget}" data-plan="{default_plan}" async></script>'
-    html = render_template("index.html", plans=[{"id": p.id, "title": p.title} for p in b.plans],
-                           default_plan=default_plan, suggestions=SUGGESTIONS[lang],
-                           embed_snippet=snippet, lang=lang)
-    return _frame_headers(Response(html, mimetype="text/html"))
+    html = render_template("embed.html", embed_snippet=snippet, lang=_lang(),
+                           cors_origins=sorted(current_app.config["CORS_ORIGINS"].split()))
+    return Response(html, mimetype="text/html")
 
 
 INCLUDE = "/* @include render.js: the block between the BEGIN/END plankg-render markers, inlined by /widget.js */"

@@ -8,6 +8,7 @@ highlighted and a small server-drawn SVG of the neighbourhood), Turtle / N-Tripl
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -69,12 +70,19 @@ def _raw_path() -> str:
     return path[len(root) :] if root and path.startswith(root) else path
 
 
+_NOT_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f\ufffd\ud800-\udfff]')
+
+
 def node_for_path(base: str) -> URIRef:
+    """The IRI the request path names; 404 for paths that name none (bad bytes, characters no IRI has)."""
     try:
         ep = parse_entity_path(_raw_path())
-    except ValueError:
+        node = plan_iri(base, ep.plan) if ep.kind == "Plan" else entity_iri(base, ep.plan, ep.kind, ep.key)
+    except (ValueError, AttributeError):
         raise NotFound("没有这个实体。 / No such entity.") from None
-    return plan_iri(base, ep.plan) if ep.kind == "Plan" else entity_iri(base, ep.plan, ep.kind, ep.key)
+    if _NOT_IRI.search(str(node)):
+        raise NotFound("没有这个实体。 / No such entity.")
+    return node
 
 
 # ---------------------------------------------------------------- presentation helpers

@@ -1,10 +1,18 @@
-"""Per-client rate limits (flask-limiter) and the CORS allow-list for /api and /sparql."""
+"""Per-client rate limits (flask-limiter) and the CORS allow-list for /api and /sparql.
+
+One budget per client across all gunicorn workers: with ``RATE_LIMIT_STORAGE`` (e.g. ``redis://``) the
+workers count in one shared store; without it each worker counts in its own memory and enforces its
+share (limit // WORKERS, at least 1), so the total a client gets never exceeds the setting.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from typing import Any
+
+from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 
 
 def _exempt() -> bool:
@@ -12,17 +20,32 @@ def _exempt() -> bool:
         or request.path in ("/api/health", "/api/openapi.json", "/api/docs")
 
 
+def worker_share(setting: str, workers: int) -> str:
+    """``"30/minute;500/hour"`` with 2 workers → ``"15/1 minute;250/1 hour"``."""
+    workers = max(1, workers)
+    parts = []
+    for item in parse_many(setting):
+        amount = max(1, item.amount // workers)
+        parts.append(f"{amount}/{item.multiples} {item.GRANULARITY.name}")
+    return ";".join(parts)
+
+
 def init_app(app: Flask) -> None:
     """One limiter per app (so tests can build apps with different limits side by side)."""
     setting = str(app.config["RATE_LIMIT"]).strip()
     enabled = setting.lower() not in ("off", "", "none")
+    storage = str(app.config.get("RATE_LIMIT_STORAGE") or "").strip()
     app.config["RATELIMIT_ENABLED"] = enabled
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    share = worker_share(setting, int(app.config["WORKERS"])) if enabled else ""
     # application limits: one budget per client shared by all limited routes (default limits would
     # give each route its own budget, multiplying the allowance by the number of routes)
-    limiter = Limiter(key_func=get_remote_address, app=app, storage_uri="memory://",
-                      application_limits=[setting] if enabled else [],
-                      application_limits_exempt_when=_exempt)
+    limits_now: list[Any] = [setting if storage else share] if enabled else []
+    limiter = Limiter(key_func=get_remote_address, app=app, storage_uri=storage or "memory://",
+                      key_prefix="plankg", application_limits=limits_now,
+                      application_limits_exempt_when=_exempt,
+                      in_memory_fallback=[share] if storage and enabled else None,
+                      in_memory_fallback_enabled=bool(storage and enabled))
     app.extensions["plankg_limiter"] = limiter
     app.after_request(_cors)
 
@@ -32,14 +55,12 @@ def allowed_origins(app: Flask) -> set[str]:
 
 
 def _cors(resp: Response) -> Response:
-    from flask import current_app
-
     origin = request.headers.get("Origin")
     if not origin or not request.path.startswith(("/api", "/sparql")):
         return resp
+    resp.vary.add("Origin")  # merged with what the view set (e.g. Accept), never replacing it
     if origin.rstrip("/") in allowed_origins(current_app):  # type: ignore[arg-type]
         resp.headers["Access-Control-Allow-Origin"] = origin
-        resp.headers["Vary"] = "Origin"
         if request.method == "OPTIONS":
             resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             resp.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"

@@ -22,6 +22,13 @@ SETTINGS: dict[str, tuple[Any, str]] = {
                  "IRIs dereference here."),
     "RATE_LIMIT": ("30/minute;500/hour", "Per-client limit on /api and /sparql (flask-limiter syntax); "
                    "`off` disables it."),
+    "RATE_LIMIT_STORAGE": ("", "Shared counter store for the rate limit across workers (flask-limiter storage URI, "
+                           "e.g. `redis://127.0.0.1:6379/0`); empty: each worker enforces its share "
+                           "(limit ÷ `WORKERS`)."),
+    "TRUSTED_PROXIES": (0, "Number of reverse proxies in front whose `X-Forwarded-For` is trusted for the "
+                        "client address (werkzeug ProxyFix); 0 ignores the header."),
+    "PUBLIC_URL": ("", "Public base URL of this server (e.g. `https://plan.example.gov.cn`) for absolute "
+                   "links such as the embed snippet; empty: `http://HOST:PORT`. Never taken from the Host header."),
     "CORS_ORIGINS": ("", "Space-separated exact origins allowed to call /api and /sparql from a browser."),
     "FRAME_ANCESTORS": ("'self'", "CSP frame-ancestors for pages (iframe embedding)."),
     "MAX_QUESTION_CHARS": (500, "Longest question accepted."),

@@ -25,7 +25,7 @@ def make_app(built: Any) -> Any:
     from webchat import create_app
 
     def make(**config: Any) -> Any:
-        base = {"DATA_DIR": built["DATA_DIR"], "PLANS_DIR": built["PLANS_DIR"], "RATE_LIMIT": "off"}
+        base = {"DATA_DIR": built["DATA_DIR"], "PLANS_DIR": built["PLANS_DIR"], "RATE_LIMIT": "off", "WORKERS": 1}
         return create_app({**base, **config})
 
     return make
@@ -91,6 +91,7 @@ def test_limit_from_environment(make_app: Any, built: Any, monkeypatch: pytest.M
     from webchat import create_app
 
     monkeypatch.setenv("PLANKG_RATE_LIMIT", "2/minute")
+    monkeypatch.setenv("PLANKG_WORKERS", "1")
     app = create_app({"DATA_DIR": built["DATA_DIR"], "PLANS_DIR": built["PLANS_DIR"]})
     client = app.test_client()
     assert [client.get("/api/plans").status_code for _ in range(3)] == [200, 200, 429]

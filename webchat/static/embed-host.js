@@ -1,0 +1,1 @@
+window.hostMarker = 42;
