@@ -5,10 +5,16 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ingest.corrections import SUFFIX, corrections_path, load_corrections
 from ingest.errors import IngestError
+from ingest.formats import CONVERTED, convert
+from ingest.meta import complete
+from ingest.meta import from_text as meta_from_text
 from ingest.records import Document, PlanMeta
 
 _MAX_BYTES = 20 * 1024 * 1024
@@ -17,25 +23,68 @@ _BAD_CONTROLS = {chr(c) for c in range(32) if c not in (9, 10, 12, 13)} | {"\x7f
 
 
 def read_plan(path: str | Path, meta: PlanMeta | None = None) -> Document:
-    """Decode ``path`` (UTF-8 with/without BOM, UTF-16 with BOM, GB18030/GBK) into a Document.
-
-    Raises IngestError for a missing, empty, oversized, binary or undecodable file.
+    """Read ``path`` into a Document: text files are decoded (UTF-8 with/without BOM, UTF-16 with BOM,
+    GB18030/GBK); .pdf, .docx and .html go through their readers (``ingest.formats``) into the same
+    Markdown-like text. ``meta`` (a manifest) overrides what the document says about itself; its id is
+    kept as given. Raises IngestError for a missing, empty, oversized, binary or undecodable file.
     """
     p = Path(path)
+    src = load_source(p)
+    found = meta_from_text(src.text, p.stem)
+    meta = complete(meta, replace(found, source=p.name), placeholder=p.stem) if meta else \
+        replace(found, source=p.name)
+    fixes_at = corrections_path(p.parent, meta.id)
+    if not fixes_at.exists():
+        fixes_at = corrections_path(p.parent, p.stem)
+    fixes, fact_fixes = load_corrections(fixes_at)
+    return Document(plan=meta, path=str(p), text=src.text, encoding=src.encoding, sha256=src.sha256,
+                    corrections=fixes, fact_corrections=fact_fixes, page_starts=src.page_starts)
+
+
+def plan_meta_for(path: str | Path) -> PlanMeta:
+    """What a plan file says about itself (no manifest): id is a readable slug of its place and period."""
+    p = Path(path)
+    return replace(meta_from_text(load_source(p).text, p.stem), source=p.name)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A plan file as read: its text (Markdown-like for converted formats) and where its pages start."""
+
+    text: str
+    encoding: str
+    sha256: str
+    page_starts: tuple[int, ...] = ()
+
+
+def load_source(p: Path) -> Source:
+    try:
+        stat = p.stat()
+    except OSError as exc:
+        raise IngestError(str(p), f"cannot read file ({exc.strerror})") from exc
+    return _load_source(str(p), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _load_source(name: str, _mtime: int, _size: int) -> Source:
+    """Read once per file version (discovery reads the cover for metadata, the build reads the text)."""
+    p = Path(name)
     try:
         raw = p.read_bytes()
     except OSError as exc:
         raise IngestError(str(p), f"cannot read file ({exc.strerror})") from exc
     if len(raw) > _MAX_BYTES:
         raise IngestError(str(p), f"file is {len(raw)} bytes; a plan text is at most {_MAX_BYTES}")
+    digest = hashlib.sha256(raw).hexdigest()
+    suffix = p.suffix.lower()
+    if suffix in CONVERTED:
+        text, page_starts = convert(p, raw, suffix)
+        return Source(text, suffix.lstrip("."), digest, page_starts)
     text, encoding = decode(raw, str(p))
     if not text.strip():
         raise IngestError(str(p), "file is empty; expected the text of a plan")
     _check_text(text, str(p))
-    meta = meta or PlanMeta(id=p.stem, title=p.stem, source=p.name)
-    fixes, fact_fixes = load_corrections(corrections_path(p.parent, meta.id))
-    return Document(plan=meta, path=str(p), text=text, encoding=encoding,
-                    sha256=hashlib.sha256(raw).hexdigest(), corrections=fixes, fact_corrections=fact_fixes)
+    return Source(text, encoding, digest)
 
 
 def decode(raw: bytes, name: str) -> tuple[str, str]:
@@ -106,26 +155,39 @@ def _check_text(text: str, name: str) -> None:
         raise IngestError(name, "file looks binary (control characters); expected plan text")
 
 
+PLAN_SUFFIXES = (".md", ".txt", ".pdf", ".docx", ".html", ".htm")
+
+
 def read_manifest(path: str | Path) -> PlanMeta:
-    """Read a plan manifest JSON (``data/plans/<id>.json``)."""
+    """Read a plan manifest JSON (``data/plans/<id>.json``): overrides of what the document says.
+    ``source`` defaults to the plan file with the manifest's stem; ``id`` and ``title`` to the
+    document's own (see :func:`discover_plans`)."""
     p = Path(path)
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IngestError(str(p), f"manifest is not readable JSON ({exc})") from exc
-    missing = [k for k in ("id", "title", "source") if not data.get(k)]
-    if missing:
-        raise IngestError(str(p), f"manifest lacks {', '.join(missing)}")
+    if not isinstance(data, dict):
+        raise IngestError(str(p), "manifest must be a JSON object")
+    if not data.get("source"):
+        found = next((p.with_suffix(s) for s in PLAN_SUFFIXES if p.with_suffix(s).exists()), None)
+        if found is None:
+            raise IngestError(str(p), f"manifest lacks source and no {p.stem}.md/.pdf/.docx/.html is beside it")
+        data["source"] = found.name
     known = {f for f in PlanMeta.__dataclass_fields__}
-    return PlanMeta(**{k: v for k, v in data.items() if k in known})
+    values: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in known}
+    return PlanMeta(**{"id": "", "title": "", **values})
 
 
 def discover_plans(folder: str | Path) -> list[tuple[PlanMeta, Path]]:
-    """Every ``*.json`` manifest in ``folder`` with the path of its text, sorted by plan id."""
+    """Every ``*.json`` manifest in ``folder`` with the path of its text, sorted by plan id; what a
+    manifest leaves out comes from the document (its id: a slug of the place and period)."""
     out = []
     for mf in sorted(Path(folder).glob("*.json")):
         if mf.name.endswith(SUFFIX):
             continue
-        meta = read_manifest(mf)
-        out.append((meta, mf.parent / meta.source))
+        given = read_manifest(mf)
+        path = mf.parent / given.source
+        found = replace(meta_from_text(load_source(path).text, path.stem), source=given.source)
+        out.append((complete(given, found), path))
     return sorted(out, key=lambda t: t[0].id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 
@@ -70,6 +71,15 @@ class Document:
     sha256: str
     corrections: tuple[Correction, ...] = ()
     fact_corrections: tuple[FactCorrection, ...] = ()
+    page_starts: tuple[int, ...] = ()  # offset in ``text`` where page 1, 2, … begins (PDF); empty: no pages
+
+    def pages(self, start: int, end: int) -> tuple[int, ...]:
+        """1-based pages that ``text[start:end]`` lies on."""
+        if not self.page_starts:
+            return ()
+        first = bisect.bisect_right(self.page_starts, start)
+        last = bisect.bisect_right(self.page_starts, max(start, end - 1))
+        return tuple(range(max(first, 1), max(last, 1) + 1))
 
 
 @dataclass(frozen=True)
