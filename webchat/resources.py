@@ -110,10 +110,11 @@ class Build:
         return hybrid_search(self.index, self.tokenizer, self.embedder, query, top_k=top_k, plan=plan)
 
     def ask(self, question: str, plan: str | None = None, top_k: int = 5) -> dict[str, Any]:
-        from retrieval.answer import answer
+        from retrieval.answering import answer, context_for
 
         plan = self.check_plan(plan)
-        result = answer(question, self.kb, lambda q, k: self.search(q, k, plan), plan=plan, top_k=top_k)
+        ctx = context_for(self.kb, self.tokenizer)
+        result = answer(question, ctx, lambda q, k, p: self.search(q, k, p), plan=plan, top_k=top_k)
         return result.to_json(question, plan, self.settings["IRI_BASE"])
 
 

@@ -1,0 +1,87 @@
+"""Fit the answer scorer and the two thresholds on the *tune* split only; write
+``retrieval/answering/data/weights.json`` naming the set and the date.
+
+Usage: .venv/bin/python bench/fit_answering.py [--data-dir DIR]
+
+Candidate labels: a candidate of an answerable tune question is positive when its text holds every
+expected string; every candidate of an unanswerable question is negative. The answer threshold maximises
+tune accuracy (correct answers + honest declines); the topic model (covered vs not covered) is fitted on
+query-level retrieval signals, answerable tune questions counting as covered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from bench.eval_answers import open_eval_build
+    from retrieval.answering import context_for
+    from retrieval.answering.pipeline import gather
+    from retrieval.answering.scoring import FEATURES, TOPIC_FEATURES, WEIGHTS, candidate_features, query_features
+    from retrieval.answering.verify import problems
+    from retrieval.evaluate import question_sets
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir")
+    args = ap.parse_args()
+    tune = question_sets(ROOT / "tests/data")["tune"]
+    rows, labels, per_q, topic_x, topic_y = [], [], [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        b = open_eval_build(args.data_dir, tmp)
+        ctx = context_for(b.kb, b.tokenizer)
+        for q in tune:
+            frame, hits, cands = gather(q.question, ctx, lambda t, k, p: b.search(t, k, p), q.plan)
+            qf = query_features(hits)
+            top3 = {h.passage.id for h in hits[:3]}
+            topic_x.append([qf[k] for k in TOPIC_FEATURES])
+            topic_y.append(int(q.answerable))
+            mine = []
+            for c in cands:
+                c.features = candidate_features(frame, c, qf, top3)
+                y = int(q.answerable and all(e in c.text for e in q.expect))
+                rows.append([c.features[k] for k in FEATURES])
+                labels.append(y)
+                mine.append((len(rows) - 1, y, not problems(frame, c)))
+            per_q.append((q, mine))
+    X, y = np.array(rows), np.array(labels)
+    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(X, y)
+    p = model.predict_proba(X)[:, 1]
+    best_t, best_acc = 0.5, -1.0
+    for t in np.linspace(0.05, 0.95, 91):
+        acc = 0
+        for q, mine in per_q:
+            ok = [(p[i], lab) for i, lab, valid in mine if valid and p[i] >= t]
+            chosen = max(ok, default=None)
+            acc += (chosen is not None and chosen[1] == 1) if q.answerable else chosen is None
+        if acc > best_acc:
+            best_t, best_acc = float(t), acc
+    topic = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(np.array(topic_x), topic_y)
+    out = {
+        "fitted_on": f"tune split of tests/data/dev_questions.jsonl ({len(tune)} questions, tests/data/dev_split.json)",
+        "date": datetime.date.today().isoformat(), "candidates": len(rows), "positives": int(y.sum()),
+        "tune_accuracy_at_threshold": round(best_acc / len(tune), 3),
+        "coef": {k: round(float(w), 4) for k, w in zip(FEATURES, model.coef_[0], strict=True)},
+        "intercept": round(float(model.intercept_[0]), 4), "answer_threshold": round(best_t, 3),
+        "topic": {"coef": {k: round(float(w), 4) for k, w in zip(TOPIC_FEATURES, topic.coef_[0], strict=True)},
+                  "intercept": round(float(topic.intercept_[0]), 4), "threshold": 0.5},
+    }
+    WEIGHTS.parent.mkdir(exist_ok=True)
+    WEIGHTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

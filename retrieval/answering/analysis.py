@@ -1,0 +1,99 @@
+"""Question analysis: a question becomes a typed ``QuestionFrame`` (what kind of answer, about what, under
+which constraints), after normalisation (traditional → simplified, NFKC, typo repair against the plan's
+vocabulary, English genre terms)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.answering.lexicon import Lexicon, lexicon
+from retrieval.answering.typos import Vocabulary, correct
+from retrieval.glossary import expand
+
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_YEAR = re.compile(r"(20\d\d|19\d\d)\s*年?")
+# Words that carry the question, not its topic (kept small; answer-type cues are stripped separately).
+_FILLER = re.compile(r"请问|请|问一下|我想知道|想知道|我家在|咱们|咱|我们|我|你|您|告诉我|一下|呢|吧|啊|呀|吗|的|了|"
+                     r"是|有|能|会|要|都|还|就|这个|那个|这|那|个|规划里|规划中|规划|文本|说|讲|提到|写")
+_QWORDS = re.compile(r"多少|几[个处项类种级条座所成]?|哪些|哪几|哪个|哪里|哪儿|什么|啥|怎么样|怎么|怎样|如何|咋|"
+                     r"是否|是不是|有没有|会不会|能不能|要不要|为什么")
+TYPES = ("count", "definition", "membership", "value", "list", "yesno", "overview")
+
+
+@dataclass(frozen=True)
+class QuestionFrame:
+    raw: str
+    text: str  # normalised, corrected
+    search_text: str  # what retrieval is asked (English questions carry their Chinese genre terms)
+    lang: str  # "zh" | "en"
+    script: str  # "simplified" | "traditional" | "latin"
+    answer_type: str  # one of TYPES
+    topic: str  # the question without filler and cue words: what it is about
+    year: int | None
+    status: str | None  # "Current" | "Planned" | None
+    level: str | None
+    unit: str | None
+    corrections: tuple[tuple[str, str], ...] = ()
+    out_of_scope: str | None = None
+
+    @property
+    def wants_number(self) -> bool:
+        return self.answer_type in ("value", "count")
+
+
+def script_of(raw: str) -> str:
+    import zhconv
+
+    cjk = "".join(_CJK.findall(raw))
+    if not cjk:
+        return "latin"
+    return "traditional" if zhconv.convert(cjk, "zh-cn") != cjk else "simplified"
+
+
+def answer_type(text: str, lex: Lexicon) -> str:
+    for t, pat in lex.answer_types:
+        if pat.search(text):
+            return t
+    return "overview"
+
+
+def topic_of(text: str, lang: str) -> str:
+    """What the question is about: Chinese without question and filler words; for English, the Chinese
+    genre terms the glossary added."""
+    if lang == "en":
+        return " ".join(w for w in text.split() if _CJK.search(w) or _YEAR.fullmatch(w))
+    t = _QWORDS.sub(" ", text)
+    t = _FILLER.sub(" ", t)
+    t = re.sub(r"[^\w%.]+", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None = None) -> QuestionFrame:
+    """The frame of ``question``; ``vocab`` (the plan's terms) enables typo repair."""
+    from retrieval.search import normalize_query
+
+    lex = lex or lexicon()
+    simplified = normalize_query(question)
+    script = script_of(question)
+    text, fixes = correct(simplified, vocab) if vocab is not None else (simplified, ())
+    lang = "en" if _LATIN.search(text) and len(_CJK.findall(text)) < 2 else "zh"
+    search_text = expand(text) if lang == "en" else text
+    years = [int(y) for y in _YEAR.findall(text)]
+    status = lex.constraint("status", text)
+    if years and status is None:
+        status = "Planned"
+    oos = lex.out_of_scope.search(text)
+    return QuestionFrame(
+        raw=question, text=text, search_text=search_text, lang=lang, script=script,
+        answer_type=answer_type(search_text if lang == "en" else text, lex),
+        topic=topic_of(search_text, lang), year=years[0] if years else None, status=status,
+        level=lex.constraint("level", text), unit=_unit(text, lex), corrections=fixes,
+        out_of_scope=oos.group(0) if oos else None)
+
+
+def _unit(text: str, lex: Lexicon) -> str | None:
+    """A measurement unit the question names outright (平方公里, 亩 …), not one implied by 率."""
+    u = lex.constraint("unit", text)
+    return None if u == "%" and not re.search(r"%|百分之|percent", text) else u

@@ -1,0 +1,246 @@
+"""Candidates from the graph's facts: indicators (subject, status, year), a named entity's asked-for
+properties, and complete class lists with the plan's own count. Wording uses only labels and verbatim
+quotes; every candidate cites the passages its facts came from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ingest.records import Fact, Ref
+from retrieval.answering.analysis import QuestionFrame
+from retrieval.answering.lexicon import lexicon
+from retrieval.answering.render import sentence
+from retrieval.answering.types import Candidate, Citation
+from retrieval.facts import Entity, FactBase
+from retrieval.text import bigrams, sentence_with
+
+ROLE_WORDS = {"CentralCity": "中心城区", "KeyTown": "重点镇", "GeneralTownship": "一般乡镇",
+              "DevelopmentPole": "重点发展极"}
+LEVELS = re.compile(r"市县级|国家级|省级|市级|县级")
+SENTENCE_CHARS = 120
+Rank = dict[str, int]
+
+
+def cite(kb: FactBase, facts: Sequence[Fact], rank: Rank) -> list[Citation]:
+    """The passages the facts came from, best-ranked first, each with the sentence that states them."""
+    by_passage: dict[str, list[Fact]] = {}
+    for f in facts:
+        by_passage.setdefault(f.passage, []).append(f)
+    order = sorted(by_passage, key=lambda pid: rank.get(pid, 10**6))
+    return [Citation(kb.passages[pid], sentence_with(kb.passages[pid], by_passage[pid][0].quote))
+            for pid in order if pid in kb.passages]
+
+
+def rank_feature(facts: Sequence[Fact], rank: Rank) -> float:
+    best = min((rank.get(f.passage, 10**6) for f in facts), default=10**6)
+    return 1.0 / (1 + best) if best < 10**6 else 0.0
+
+
+# ------------------------------------------------------------------------------------------ indicators
+
+def _status(e: Entity) -> str | None:
+    v = e.first("status")
+    return v.key if isinstance(v, Ref) else None
+
+
+def indicator_violations(frame: QuestionFrame, e: Entity) -> tuple[str, ...]:
+    out = []
+    status, year = _status(e), e.first("targetYear")
+    if frame.status == "Current" and status == "Planned":
+        out.append("status")
+    if frame.status == "Planned" and status == "Current":
+        out.append("status")
+    if frame.year and isinstance(year, int) and year != frame.year:
+        out.append("year")
+    subject = str(e.first("subject") or e.label)
+    if frame.level and LEVELS.search(subject) and frame.level not in subject:
+        out.append("level")
+    unit = str(e.first("unit") or "")
+    if frame.unit and unit and frame.unit != unit and not (frame.unit == "%" and unit == "%"):
+        out.append("unit")
+    return tuple(out)
+
+
+def indicator_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -> list[Candidate]:
+    if frame.answer_type not in ("value", "count", "yesno", "overview"):
+        return []
+    qb = bigrams(frame.text)
+    scored: list[tuple[float, Entity]] = []
+    for e in kb.of_kind("Indicator", plan):
+        subject = str(e.first("subject") or e.label)
+        if len(subject) == 1:  # "镇", "乡": only "几个镇" / "多少个乡" asks for it
+            if re.search(rf"(几|多少)个?{subject}", frame.text):
+                scored.append((1.0, e))
+            continue
+        sb = bigrams(subject)
+        if sb and sb & qb:
+            scored.append((len(sb & qb) / len(sb), e))
+    if not scored:
+        return []
+    best = max(s for s, _ in scored)
+    top = sorted((t for t in scored if t[0] >= best - 0.2), key=lambda t: -t[0])[:4]
+    cands = []
+    for match, e in top:
+        f = e.facts[0]
+        p = kb.passages.get(f.passage)
+        said = sentence_with(p, f.quote) if p is not None else f.quote
+        text = sentence(said if len(said) <= SENTENCE_CHARS else f.quote)
+        cover = len(bigrams(str(e.first("subject") or e.label)) & qb) / (len(qb) or 1)
+        cands.append(Candidate("indicator", text, cite(kb, [f], rank), plan, [e],
+                               {"match": match, "cover": cover, "rank": rank_feature([f], rank)},
+                               indicator_violations(frame, e)))
+    return cands
+
+
+# ------------------------------------------------------------------------------------------- entities
+
+def asked_properties(frame: QuestionFrame) -> list[str]:
+    return list(dict.fromkeys(prop for pat, prop in lexicon().predicates if pat.search(frame.text)))
+
+
+def describe(e: Entity, kb: FactBase, props: Sequence[str]) -> tuple[list[str], list[Fact]]:
+    """Phrases about ``e`` for the properties asked (all when none), and the facts they rest on."""
+    want = set(props) or {"hasRole", "level", "locatedIn", "function", "theme", "skos:definition", "member",
+                          "lifeCircle", "landUse"}
+    parts: list[str] = []
+    if "hasRole" in want:
+        for concept, word in ROLE_WORDS.items():
+            if e.has_concept("hasRole", concept):
+                cov = e.first("centralCityCoverage") if concept == "CentralCity" else None
+                parts.append(f"{cov}属于{word}" if cov else f"列为{word}")
+    for prop, word in (("function", "功能"), ("level", "级别"), ("theme", "特色"), ("category", "类别")):
+        v = e.first(prop)
+        if prop in want and isinstance(v, str) and v:
+            parts.append(f"{word}：{v}")
+    for prop, word in (("locatedIn", "位于"), ("lifeCircle", "配置于")):
+        ref = e.first(prop)
+        if (prop in want or (prop == "lifeCircle" and "locatedIn" in want)) and isinstance(ref, Ref):
+            target = kb.resolve(ref, e.plan)
+            parts.append(f"{word}{target.label if target else ref.key}")
+    land = e.first("landUse")
+    if "landUse" in want and isinstance(land, str) and land:
+        parts.append(land)
+    definition = e.first("skos:definition")
+    members = [m for m in (kb.resolve(r, e.plan) for r in e.values("member") if isinstance(r, Ref)) if m]
+    if "skos:definition" in want and isinstance(definition, str) and definition:
+        parts.append(definition.rstrip("。").strip())
+    elif "member" in want and members:
+        parts.append("包括" + "、".join(m.label for m in members))
+    facts = list(e.facts)
+    if want & {"member", "skos:definition", "lifeCircle", "locatedIn"}:
+        for kind, prop, word in (("FeaturedTown", "locatedIn", "规划打造"), ("Facility", "lifeCircle", "配置设施：")):
+            linked = [x for x in kb.of_kind(kind, e.plan) if Ref(e.kind, e.key) in x.values(prop)]
+            if linked:
+                parts.append(word + "、".join(x.label for x in linked))
+                facts += [f for x in linked for f in x.facts]
+    return parts, facts
+
+
+def entity_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -> list[Candidate]:
+    props = asked_properties(frame)
+    cands = []
+    for e in kb.mentioned(frame.text, plan, rank=rank)[:3]:
+        if e.kind in ("Indicator", "Passage", "Section"):
+            continue
+        parts, facts = describe(e, kb, props)
+        if not parts and props:
+            parts, facts = describe(e, kb, ())
+            # the entity is named, but not with what was asked: a description answers only a broad question
+            fit = 0.5 if frame.answer_type in ("overview", "definition", "list") else 0.0
+        else:
+            fit = 1.0 if props else 0.5
+        if not parts:
+            continue
+        text = sentence(f"{e.label}：" + "；".join(parts))
+        cands.append(Candidate("entity", text, cite(kb, facts, rank), plan, [e],
+                               {"match": fit, "cover": _label_cover(e.label, frame), "rank": rank_feature(facts, rank)}))
+    return cands
+
+
+def _label_cover(label: str, frame: QuestionFrame) -> float:
+    qb = bigrams(frame.topic or frame.text)
+    return len(bigrams(label) & qb) / (len(qb) or 1)
+
+
+# ---------------------------------------------------------------------------------------------- lists
+
+def class_cue(text: str) -> tuple[str, tuple[str, ...], str | None] | None:
+    for cue in lexicon().classes:
+        word = next((w for w in cue.words if w in text), None)
+        if word:
+            return word, cue.kinds, cue.role
+    return None
+
+
+def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -> list[Candidate]:
+    cue = class_cue(frame.text)
+    if cue is None or frame.answer_type not in ("list", "count", "membership", "overview", "yesno", "definition"):
+        return []
+    word, kinds, role = cue
+    ents = [e for e in kb.of_kind(kinds, plan) if role is None or e.has_concept("hasRole", role)]
+    ents = _narrow(frame, ents)
+    if kinds == ("SpatialStructure",):
+        ents = _best_structure(frame.text, ents)
+    if not ents:
+        return []
+    used = [f for e in ents for f in e.facts if role is None or Ref("Concept", role) in f.get("hasRole")] \
+        or [f for e in ents for f in e.facts]
+    if kinds in (("HeritageFigure",), ("SpatialStructure",)):
+        text = sentence("；".join(dict.fromkeys(f.quote for f in used)))
+    else:
+        labels = [e.label + (str(e.first("centralCityCoverage") or "") if role == "CentralCity" else "")
+                  for e in ents]
+        lead, lead_facts = _system_lead(kb, ents, plan)
+        used += lead_facts
+        count = stated_count(kb, ents, word)
+        if count and count.rstrip("：") in lead:
+            count = ""
+        text = sentence(f"{lead}{count}" + "、".join(labels))
+    fit = 1.0 if frame.answer_type in ("list", "count") else 0.5
+    named = any(e.kind in kinds for e in kb.mentioned(frame.text, plan, rank=rank) if e.label != word)
+    qb = bigrams(frame.text)
+    return [Candidate("list", text, cite(kb, used, rank), plan, ents,
+                      {"match": fit, "cover": len(bigrams(word) & qb) / (len(qb) or 1),
+                       "rank": rank_feature(used, rank), "named": 1.0 if named else 0.0})]
+
+
+def _narrow(frame: QuestionFrame, ents: list[Entity]) -> list[Entity]:
+    marks = [frame.level] if frame.level else []
+    marks += [m for w, m in (("非遗", "非物质文化遗产"), ("非物质", "非物质文化遗产"), ("文物", "文物保护单位"))
+              if w in frame.text]
+    for mark in marks:
+        keep = [e for e in ents if mark in e.label]
+        if keep and len(keep) < len(ents):
+            ents = keep
+    return ents
+
+
+def _best_structure(q: str, ents: list[Entity]) -> list[Entity]:
+    qb = bigrams(q)
+    scored = [(len(qb & bigrams(f"{e.first('scope') or ''}{e.label}")), e) for e in ents]
+    best = max((s for s, _ in scored), default=0)
+    return [e for s, e in scored if s == best] if best > 0 else ents
+
+
+def _system_lead(kb: FactBase, ents: list[Entity], plan: str) -> tuple[str, list[Fact]]:
+    lead, facts = "", []
+    systems = {v for e in ents for v in e.values("memberOf") if isinstance(v, Ref)}
+    for ref in sorted(systems, key=lambda r: r.key):
+        system = kb.resolve(ref, plan)
+        if system is not None:
+            lead += system.facts[0].quote + "："
+            facts += system.facts[:1]
+    return lead, facts
+
+
+def stated_count(kb: FactBase, group: list[Entity], word: str) -> str:
+    """The text's own count phrase (``4个特色小镇``) when it states one for this class, else ``共N个：``
+    when the number occurs beside a counter word; else nothing."""
+    n = str(len(group))
+    texts = [kb.passages[f.passage].text for e in group for f in e.facts if f.passage in kb.passages]
+    for t in texts:
+        m = re.search(rf"(?<!\d){n}\s*[个处项条类种][\u4e00-\u9fff]{{0,3}}?{re.escape(word)}", t)
+        if m:
+            return m.group(0) + "："
+    return f"共{n}个：" if any(re.search(rf"(?<!\d){n}\s*[个处项条类]", t) for t in texts) else ""

@@ -1,0 +1,90 @@
+"""Candidates from passage text: sentence windows, whole enumerations (a lead-in ``…：`` with its items)
+and short passages, from the best-ranked passages; and section outlines (the subsection headings of a
+section whose title the question names)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from retrieval.answering.analysis import QuestionFrame
+from retrieval.answering.render import clean, heading_title, sentence
+from retrieval.answering.types import Candidate, Citation
+from retrieval.facts import FactBase
+from retrieval.text import bigrams, spans
+
+if TYPE_CHECKING:
+    from retrieval.search import Hit
+
+TEXT_HITS = 4
+WINDOW_CHARS = 220
+ENUM_CHARS = 360
+SHORT_PASSAGE = 160
+
+
+def _windows(text: str, whole: bool = False) -> list[tuple[int, int]]:
+    ss = spans(text)
+    wins = list(ss)
+    wins += [(a[0], b[1]) for a, b in zip(ss, ss[1:], strict=False) if b[1] - a[0] <= WINDOW_CHARS]
+    for i, (a, b) in enumerate(ss):  # a lead-in and the items it introduces
+        if text[a:b].rstrip().endswith(("：", ":")) or re.search(r"[：:]\s*$", text[a:b]):
+            end = b
+            for _, nb in ss[i + 1:]:
+                if nb - a > ENUM_CHARS:
+                    break
+                end = nb
+            wins.append((a, end))
+    if len(text) <= SHORT_PASSAGE or (whole and len(text) <= ENUM_CHARS):
+        wins.append((0, len(text)))
+    return list(dict.fromkeys(wins))
+
+
+def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate]:
+    tb = bigrams(frame.topic) or bigrams(frame.text)
+    qb = bigrams(frame.text)
+    cands = []
+    for i, h in enumerate(hits[:TEXT_HITS]):
+        text = h.passage.text
+        trail = bigrams("".join(h.passage.path))
+        scored = []
+        for a, b in _windows(text, frame.answer_type in ("list", "overview")):
+            wb = bigrams(text[a:b])
+            scored.append((len(wb & tb) / (len(tb) or 1), len(wb & qb) / (len(qb) or 1), -(b - a), a, b))
+        if not scored:
+            continue
+        for over, qover, _neg, a, b in sorted(scored, reverse=True)[:3]:
+            quote = text[a:b]
+            has_num = 1.0 if re.search(r"\d", clean(quote)) else 0.0
+            cands.append(Candidate(
+                "text", sentence(quote), [Citation(h.passage, quote)], h.passage.plan, [],
+                {"match": over, "cover": qover, "rank": 1.0 / (1 + i), "coverage": h.coverage,
+                 "cosine": h.cosine, "number": has_num, "trail": len(trail & tb) / (len(tb) or 1),
+                 "agree": 1.0 if h.bm25_rank == 1 and h.dense_rank == 1 else 0.0,
+                 "long": min((b - a) / ENUM_CHARS, 1.0)}))
+    return cands
+
+
+def outline_candidates(frame: QuestionFrame, kb: FactBase, hits: Sequence[Hit]) -> list[Candidate]:
+    """``X包括哪些``: the subsection headings of the best-ranked numbered section the question names."""
+    if frame.answer_type not in ("list", "overview", "count") or not hits:
+        return []
+    for i, h in enumerate(hits[:2]):
+        top = h.passage
+        if top.section is None or len(top.path) < 2:
+            continue
+        title = heading_title(top.path[1])
+        tb = bigrams(title)
+        if not tb or len(tb & bigrams(frame.text)) / len(tb) < 0.5:
+            continue
+        children = [p for p in kb.passages.values()
+                    if p.plan == top.plan and p.section == top.section and len(p.path) > 2]
+        headings = list(dict.fromkeys(p.heading for p in children))
+        if len(headings) < 2:
+            continue
+        shown = [heading_title(x) for x in headings]
+        firsts = list({p.heading: p for p in reversed(children)}.values())[::-1]
+        cites = [Citation(p, p.text[:80]) for p in firsts]
+        return [Candidate("outline", sentence(f"{title}包括：" + "；".join(shown)), cites, top.plan, [],
+                          {"match": len(tb & bigrams(frame.text)) / len(tb), "cover": 0.5, "rank": 1.0 / (1 + i)})]
+    return []

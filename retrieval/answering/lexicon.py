@@ -1,0 +1,56 @@
+"""Genre lexicons as data (``lexicon/*.tsv``): answer-type cues, constraint cues, class words, entity
+predicates, the English glossary and out-of-scope topics. Each file says in its header where its words
+come from; this module only reads them."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).with_name("lexicon")
+
+
+@dataclass(frozen=True)
+class ClassCue:
+    words: tuple[str, ...]
+    kinds: tuple[str, ...]
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    answer_types: tuple[tuple[str, re.Pattern[str]], ...]
+    constraints: tuple[tuple[str, str, re.Pattern[str]], ...]  # (name, value, pattern)
+    classes: tuple[ClassCue, ...]
+    predicates: tuple[tuple[re.Pattern[str], str], ...]
+    out_of_scope: re.Pattern[str]
+    glossary: dict[str, str]
+
+    def constraint(self, name: str, text: str) -> str | None:
+        """The first value of constraint ``name`` whose cue occurs in ``text``."""
+        return next((v for n, v, pat in self.constraints if n == name and pat.search(text)), None)
+
+
+def rows(name: str) -> list[list[str]]:
+    """The data lines of ``lexicon/<name>``, split at tabs; ``#`` lines are the header."""
+    text = (LEXICON_DIR / name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    return Lexicon(
+        answer_types=tuple((t, _rx(p)) for t, p in rows("answer_types.tsv")),
+        constraints=tuple((n, v, _rx(p)) for n, v, p in rows("constraints.tsv")),
+        classes=tuple(ClassCue(tuple(w.split("|")), tuple(k.split()), None if r == "-" else r)
+                      for w, k, r in rows("classes.tsv")),
+        predicates=tuple((_rx(c), prop) for c, prop in rows("predicates.tsv")),
+        out_of_scope=_rx("|".join(f"(?:{r[0]})" for r in rows("out_of_scope.tsv"))),
+        glossary={en.lower(): zh for en, zh in rows("glossary.tsv")},
+    )

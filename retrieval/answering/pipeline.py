@@ -1,0 +1,128 @@
+"""The answering pipeline: analyse → route → candidates from every source → score → verify → render.
+Three honest outcomes: answered; covered but not stated (what the plan does say, cited); declined (the
+nearest passages offered as possibly related)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from retrieval.answering.analysis import QuestionFrame, analyse
+from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
+from retrieval.answering.candidates_text import outline_candidates, text_candidates
+from retrieval.answering.render import sentence
+from retrieval.answering.routing import Gazetteer, Route, foreign_plan, route
+from retrieval.answering.scoring import on_topic, score, weights
+from retrieval.answering.types import Answer, Candidate, Citation
+from retrieval.answering.typos import Vocabulary
+from retrieval.answering.verify import problems
+from retrieval.facts import FactBase
+from retrieval.text import sentences
+
+if TYPE_CHECKING:
+    from retrieval.search import Hit
+
+Search = Callable[[str, int, str | None], Sequence["Hit"]]
+DECLINE = {"zh": "规划文本中没有找到与这个问题相关的内容，无法据此回答。",
+           "en": "The plan text does not cover this question, so it cannot be answered from the plan."}
+NOT_STATED = {"zh": "规划没有明确说明这一点。规划中与此相关的内容是：",
+              "en": "The plan does not state this. What the plan says on the topic:"}
+CLARIFY = {"zh": "这个问题可能涉及多个规划，请先选择要查询的规划：",
+           "en": "Several plans could answer this; please choose a plan first:"}
+FOREIGN = {"zh": "目前没有收录{name}的规划，无法回答关于它的问题。",
+           "en": "No plan of {name} is served here, so this cannot be answered."}
+OUT_OF_SCOPE = {"zh": "国土空间总体规划不涉及这类事项（{topic}），无法据此回答。",
+                "en": "A territorial spatial plan does not settle this kind of matter ({topic})."}
+
+
+class Context:
+    """Per-build answering data: the fact base, the gazetteer and each plan's vocabulary (built lazily)."""
+
+    def __init__(self, kb: FactBase, tokenizer: Any = None) -> None:
+        self.kb = kb
+        self.tokenizer = tokenizer
+        self.gazetteer = Gazetteer.build(kb.plans.values(), kb.entities.values())
+        self._vocab: dict[str, Vocabulary] = {}
+
+    def vocabulary(self, plan: str) -> Vocabulary:
+        if plan not in self._vocab:
+            from ingest.tokenize import tokens
+
+            texts = [p.text for p in self.kb.passages.values() if p.plan == plan]
+            heads = {h for p in self.kb.passages.values() if p.plan == plan for h in p.path}
+            terms = {e.label for e in self.kb.entities.values() if e.plan == plan}
+            terms |= {str(e.first("subject")) for e in self.kb.of_kind("Indicator", plan)}
+            if self.tokenizer is not None:
+                terms |= {t for x in [*texts, *heads] for t in tokens(self.tokenizer, x)}
+            common = getattr(self.tokenizer, "FREQ", None)
+            self._vocab[plan] = Vocabulary.from_terms(terms, "\n".join([*texts, *heads]), common)
+        return self._vocab[plan]
+
+
+def context_for(kb: FactBase, tokenizer: Any = None) -> Context:
+    ctx = getattr(kb, "_answer_context", None)
+    if ctx is None:
+        ctx = Context(kb, tokenizer)
+        kb._answer_context = ctx  # type: ignore[attr-defined]
+    return ctx
+
+
+def candidates(frame: QuestionFrame, kb: FactBase, plan: str, hits: Sequence[Hit]) -> list[Candidate]:
+    rank = {h.passage.id: i for i, h in enumerate(hits)}
+    return [*indicator_candidates(frame, kb, plan, rank), *entity_candidates(frame, kb, plan, rank),
+            *list_candidates(frame, kb, plan, rank), *outline_candidates(frame, kb, hits),
+            *text_candidates(frame, hits)]
+
+
+def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit]) -> Answer:
+    lang = frame.lang
+    if frame.out_of_scope:
+        return Answer(False, OUT_OF_SCOPE[lang].format(topic=frame.out_of_scope), "declined",
+                      related=_related(hits))
+    ranked = score(frame, cands, hits)
+    threshold = weights()["answer_threshold"]
+    best = next((c for c in ranked if c.score >= threshold and not problems(frame, c)), None)
+    if best is not None:
+        return Answer(True, best.text, best.mode, best.citations, best.entities, plan=best.plan,
+                      confidence=best.score)
+    topic = on_topic(hits)
+    if hits and topic >= weights()["topic"]["threshold"]:
+        near = _related(hits[:1])
+        quote = near[0].quote if near else ""
+        return Answer(False, NOT_STATED[lang] + (f"“{sentence(quote)}”" if quote else ""), "not_stated",
+                      near, related=_related(hits[1:3]), confidence=topic)
+    return Answer(False, DECLINE[lang], "declined", related=_related(hits[:3]), confidence=topic)
+
+
+def _related(hits: Sequence[Hit]) -> list[Citation]:
+    return [Citation(h.passage, (sentences(h.passage.text) or [h.passage.text])[0]) for h in hits]
+
+
+def gather(question: str, ctx: Context, search: Search, target: str,
+           top_k: int = 5) -> tuple[QuestionFrame, Sequence[Hit], list[Candidate]]:
+    """The frame, the hits and every candidate for ``question`` on plan ``target`` (before scoring)."""
+    frame = analyse(question, ctx.vocabulary(target))
+    hits = search(frame.search_text, max(top_k, 5), target)
+    return frame, hits, candidates(frame, ctx.kb, target, hits)
+
+
+def answer(question: str, ctx: Context, search: Search, plan: str | None = None, top_k: int = 5) -> Answer:
+    """Answer ``question`` from the plan it is about (``plan``: the page's plan, the default)."""
+    kb = ctx.kb
+    served = sorted(kb.plans)
+    first = analyse(question)
+    other = foreign_plan(first.text, ctx.gazetteer)
+    if other:
+        return Answer(False, FOREIGN[first.lang].format(name=other), "declined")
+    where: Route = route(first.text, ctx.gazetteer, plan, served)
+    if where.clarify:
+        ranked = [h.passage.plan for h in search(first.search_text, 10, None)]
+        where = route(first.text, ctx.gazetteer, plan, served, ranked)
+        titles = [(p, kb.plans[p].title if p in kb.plans else p) for p in where.plans]
+        return Answer(False, CLARIFY[first.lang] + "、".join(t for _, t in titles), "clarify", plans=titles)
+    target = where.plans[0]
+    frame, hits, cands = gather(question, ctx, search, target, top_k)
+    result = decide(frame, cands, hits)
+    result.plan = target
+    result.citations = result.citations[:top_k]
+    return result

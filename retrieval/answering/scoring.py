@@ -1,0 +1,85 @@
+"""One scorer for every candidate: a logistic model over the candidate's fit to the question frame, the
+retrieval rank of its source passage and graph–text agreement. Weights and thresholds are fitted by
+``bench/fit_answering.py`` on the *tune* split only and read from ``data/weights.json``."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from retrieval.answering.analysis import QuestionFrame
+from retrieval.answering.types import Candidate
+
+if TYPE_CHECKING:
+    from retrieval.search import Hit
+
+WEIGHTS = Path(__file__).with_name("data") / "weights.json"
+SOURCES = ("indicator", "entity", "list", "text", "outline")
+FEATURES = (*(f"src_{s}" for s in SOURCES), "match", "cover", "rank", "number", "trail", "agree", "named", "long",
+            "top_coverage", "top_cosine", "in_top3", "type_fit", "typed")
+TOPIC_FEATURES = ("top_coverage", "top_cosine", "agree", "rank1_trail")
+# Which sources suit which answer type (genre-neutral: a count wants a number or a list, …).
+TYPE_FIT = {
+    "value": {"indicator": 1.0, "text": 0.6},
+    "count": {"list": 1.0, "indicator": 1.0, "text": 0.5},
+    "list": {"list": 1.0, "outline": 0.8, "text": 0.6, "entity": 0.5},
+    "definition": {"entity": 1.0, "text": 0.8, "list": 0.5},
+    "membership": {"entity": 1.0, "list": 0.8, "text": 0.6},
+    "yesno": {"entity": 0.8, "list": 0.8, "text": 0.8, "indicator": 0.6},
+    "overview": {"text": 1.0, "outline": 0.8, "entity": 0.6, "list": 0.6, "indicator": 0.4},
+}
+DEFAULT = {"coef": {"match": 2.0, "cover": 1.0, "rank": 1.5, "type_fit": 1.5, "top_coverage": 1.0,
+                    "top_cosine": 1.0, "in_top3": 0.5}, "intercept": -3.0, "answer_threshold": 0.5,
+           "topic": {"coef": {"top_coverage": 3.0, "top_cosine": 3.0}, "intercept": -2.5, "threshold": 0.5},
+           "fitted_on": "defaults (not fitted)"}
+
+
+@functools.cache
+def weights() -> dict[str, Any]:
+    return json.loads(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.exists() else DEFAULT
+
+
+def query_features(hits: Sequence[Hit]) -> dict[str, float]:
+    if not hits:
+        return {"top_coverage": 0.0, "top_cosine": 0.0, "agree": 0.0, "rank1_trail": 0.0}
+    top = hits[0]
+    return {"top_coverage": max(h.coverage for h in hits[:3]), "top_cosine": max(h.cosine for h in hits[:3]),
+            "agree": 1.0 if top.bm25_rank == 1 and top.dense_rank == 1 else 0.0, "rank1_trail": 0.0}
+
+
+def candidate_features(frame: QuestionFrame, c: Candidate, q: dict[str, float], top3: set[str]) -> dict[str, float]:
+    f = {k: 0.0 for k in FEATURES}
+    f[f"src_{c.source}"] = 1.0
+    for k in ("match", "cover", "rank", "number", "trail", "agree", "named", "long"):
+        f[k] = float(c.features.get(k, 0.0))
+    f["top_coverage"], f["top_cosine"] = q["top_coverage"], q["top_cosine"]
+    f["in_top3"] = 1.0 if any(cit.passage.id in top3 for cit in c.citations) else 0.0
+    f["type_fit"] = TYPE_FIT.get(frame.answer_type, {}).get(c.source, 0.0)
+    f["typed"] = f["type_fit"] * f["match"]
+    return f
+
+
+def logistic(coef: dict[str, float], intercept: float, x: dict[str, float]) -> float:
+    z = intercept + sum(w * x.get(k, 0.0) for k, w in coef.items())
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def score(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit]) -> list[Candidate]:
+    """``cands`` with ``features`` completed and ``score`` set, best first."""
+    w = weights()
+    q = query_features(hits)
+    top3 = {h.passage.id for h in hits[:3]}
+    for c in cands:
+        c.features = candidate_features(frame, c, q, top3)
+        c.score = logistic(w["coef"], w["intercept"], c.features)
+    return sorted(cands, key=lambda c: -c.score)
+
+
+def on_topic(hits: Sequence[Hit]) -> float:
+    """How surely the plan covers the question's topic (for *covered but not stated* vs *declined*)."""
+    t = weights()["topic"]
+    return logistic(t["coef"], t["intercept"], query_features(hits))

@@ -1,0 +1,105 @@
+"""Typo correction against a plan's own vocabulary: a homophone (same toneless pinyin) or a one-character
+slip of a plan term is replaced by that term, only when the term occurs in the plan and the written form
+does not (and is not an ordinary word of jieba's dictionary)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+MAX_TERM = 6
+_QUESTION_CHARS = re.compile(r"[几哪啥吗呢么谁怎咋多少]")
+COMMON_FREQ = 20  # jieba dictionary frequency above which a written word is an ordinary word, not a slip
+
+
+@functools.lru_cache(maxsize=65536)
+def char_pinyin(c: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(c, style=Style.NORMAL)[0]
+
+
+def pinyin_key(text: str) -> str:
+    return " ".join(char_pinyin(c) for c in text)
+
+
+@dataclass
+class Vocabulary:
+    """Terms of one plan (or several), indexed by pinyin and by one-character masks."""
+
+    corpus: str
+    common: Mapping[str, int] = field(default_factory=dict)  # ordinary words (jieba's dictionary)
+    by_pinyin: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_mask: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    terms: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_terms(cls, terms: Iterable[str], corpus: str, common: Mapping[str, int] | None = None) -> Vocabulary:
+        v = cls(corpus, common or {})
+        for t in sorted(set(terms)):
+            if not 2 <= len(t) <= MAX_TERM or not _CJK_RUN.fullmatch(t):
+                continue
+            v.terms.add(t)
+            v.by_pinyin[pinyin_key(t)].append(t)
+            if len(t) >= 3:
+                for i in range(len(t)):
+                    v.by_mask[t[:i] + "*" + t[i + 1:]].append(t)
+        return v
+
+    def occurs(self, text: str) -> bool:
+        return text in self.corpus
+
+    def suggest(self, window: str) -> str | None:
+        """The plan term ``window`` is a slip of, if exactly one fits."""
+        if self.occurs(window) or self.common.get(window, 0) > COMMON_FREQ:
+            return None
+        found = {t for t in self.by_pinyin.get(pinyin_key(window), ()) if t != window}
+        if len(window) >= 3 and not found:  # one slipped character that sounds alike (same initial)
+            found = {t for i in range(len(window))
+                     for t in self.by_mask.get(window[:i] + "*" + window[i + 1:], ())
+                     if t != window and _initial(t[i]) == _initial(window[i])}
+        return found.pop() if len(found) == 1 else None
+
+
+def _initial(c: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(c, style=Style.INITIALS, strict=False)[0] or char_pinyin(c)[:1]
+
+
+def _covered(run: str, vocab: Vocabulary) -> set[int]:
+    """Positions of ``run`` inside a plan term (a whole term, three or more characters) written right."""
+    out: set[int] = set()
+    for i in range(len(run)):
+        for n in range(min(MAX_TERM, len(run) - i), 2, -1):
+            if run[i:i + n] in vocab.terms:
+                out.update(range(i, i + n))
+                break
+    return out
+
+
+def correct(text: str, vocab: Vocabulary) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """``text`` with slips of plan terms repaired, and the ``(written, corrected)`` pairs. Never touches
+    question words or characters that belong to a plan term written right."""
+    fixes: list[tuple[str, str]] = []
+    out = text
+    for run in _CJK_RUN.findall(text):
+        keep = _covered(run, vocab)
+        i = 0
+        while i < len(run) - 1:
+            for n in range(min(MAX_TERM, len(run) - i), 1, -1):
+                window = run[i:i + n]
+                if vocab.occurs(window) or keep & set(range(i, i + n)) or _QUESTION_CHARS.search(window):
+                    continue
+                term = vocab.suggest(window)
+                if term:
+                    fixes.append((window, term))
+                    out = out.replace(window, term, 1)
+                    i += n - 1
+                    break
+            i += 1
+    return out, tuple(fixes)

@@ -1,0 +1,35 @@
+"""Verification: a candidate answers only if it states the kind of thing asked, breaks none of the
+question's constraints, and every number it states is in a cited passage with the same value and unit."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.quantities import unsupported_quantities
+from retrieval.answering.analysis import QuestionFrame
+from retrieval.answering.types import Candidate
+
+_CN_COUNT = re.compile(r"[一二两三四五六七八九十百]+[个处项类种条级座所]")
+
+
+def numbers_supported(c: Candidate) -> bool:
+    source = "\n".join(f"{' '.join(cit.passage.path)}\n{cit.passage.text}" for cit in c.citations)
+    return not unsupported_quantities(c.text, source)
+
+
+def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
+    """Why ``c`` does not answer ``frame`` (empty: it does)."""
+    out = list(c.violations)
+    if not c.citations:
+        out.append("no citation")
+    if not numbers_supported(c):
+        out.append("numbers")
+    if frame.wants_number and c.source != "list" and not (re.search(r"\d", c.text) or _CN_COUNT.search(c.text)):
+        out.append("no number")
+    if frame.unit and c.source == "text" and frame.unit not in c.text:
+        out.append("unit")
+    if c.source == "entity" and c.features.get("match", 0.0) == 0.0:
+        out.append("entity named, property not stated")
+    if frame.year and c.source == "text" and re.search(r"20\d\d年", c.text) and str(frame.year) not in c.text:
+        out.append("year")
+    return out
