@@ -16,7 +16,8 @@ File shape::
      "facts": [{"kind": "FeaturedTown", "within": "<published text>", "set": {"theme": "茶叶"},
                 "reason": "..."}]}
 
-``text`` entries without ``replace`` change nothing and only mark the facts they touch. ``find`` must
+``text`` entries with ``"optional": true`` may be absent (a fix for one edition's layout);
+entries without ``replace`` change nothing and only mark the facts they touch. ``find`` must
 occur exactly once unless ``occurrence`` (1-based) says which. ``facts`` entries set properties of the
 facts of ``kind`` whose quote lies inside the one occurrence of ``within``.
 """
@@ -59,7 +60,7 @@ def _text_entry(p: Path, i: int, e: Any) -> Correction:
         raise IngestError(str(p), f"text[{i}] needs 'find' and 'reason'")
     rep = e.get("replace")
     return Correction(str(e["find"]), None if rep is None else str(rep), str(e["reason"]),
-                      int(e.get("occurrence", 0)), str(p))
+                      int(e.get("occurrence", 0)), str(p), bool(e.get("optional", False)))
 
 
 def _fact_entry(p: Path, i: int, e: Any) -> FactCorrection:
@@ -123,8 +124,8 @@ def locate(text: str, find: str, occurrence: int, where: str) -> int:
 
 def apply(text: str, corrections: tuple[Correction, ...]) -> tuple[str, OffsetMap]:
     """The corrected copy of ``text`` and the map between the two."""
-    placed = sorted(((locate(text, c.find, c.occurrence, c.source), c) for c in corrections),
-                    key=lambda t: t[0])
+    present = [c for c in corrections if not c.optional or c.find in text]
+    placed = sorted(((locate(text, c.find, c.occurrence, c.source), c) for c in present), key=lambda t: t[0])
     out: list[str] = []
     edits: list[Edit] = []
     pos = 0

@@ -47,6 +47,7 @@ class Correction:
     reason: str
     occurrence: int = 0
     source: str = ""  # the corrections file
+    optional: bool = False  # may be absent (a layout fix for one edition, e.g. the Markdown one)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.corrections import corrected, passages_back, sections_to
 from ingest.errors import IngestError
@@ -184,9 +184,12 @@ def split(doc: Document) -> tuple[list[Section], list[Passage]]:
     (``ingest.corrections``) with every offset in the published text."""
     fixed, omap = corrected(doc)
     sections, passages = _split(fixed)
-    if not omap.edits:
-        return sections, passages
-    return sections_to(sections, omap, orig=True), _dedupe(passages_back(passages, omap, doc.text))
+    if omap.edits:
+        sections = sections_to(sections, omap, orig=True)
+        passages = _dedupe(passages_back(passages, omap, doc.text))
+    if doc.page_starts:
+        passages = [replace(p, pages=doc.pages(p.start, p.end)) for p in passages]
+    return sections, passages
 
 
 def _split(doc: Document) -> tuple[list[Section], list[Passage]]:
