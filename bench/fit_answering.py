@@ -6,7 +6,7 @@ Usage: .venv/bin/python bench/fit_answering.py [--data-dir DIR]
 Candidate labels: a candidate of an answerable tune question is positive when its text holds every
 expected string; every candidate of an unanswerable question is negative. The answer threshold maximises
 tune accuracy (correct answers + honest declines); the topic model (covered vs not covered) is fitted on
-query-level retrieval signals, answerable tune questions counting as covered.
+query-level retrieval signals, answerable and not-stated questions counting as covered.
 """
 
 from __future__ import annotations
@@ -31,22 +31,25 @@ def main() -> int:
     from retrieval.answering.pipeline import gather
     from retrieval.answering.scoring import FEATURES, TOPIC_FEATURES, WEIGHTS, candidate_features, query_features
     from retrieval.answering.verify import problems
+    from bench.templates import template_questions
     from retrieval.evaluate import question_sets
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir")
+    ap.add_argument("--no-templates", action="store_true", help="fit on the tune questions alone")
     args = ap.parse_args()
     tune = question_sets(ROOT / "tests/data")["tune"]
     rows, labels, per_q, topic_x, topic_y = [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         b = open_eval_build(args.data_dir, tmp)
         ctx = context_for(b.kb, b.tokenizer)
-        for q in tune:
+        templates = [] if args.no_templates else template_questions(b.kb)
+        for q in [*tune, *templates]:
             frame, hits, cands = gather(q.question, ctx, lambda t, k, p: b.search(t, k, p), q.plan)
-            qf = query_features(hits)
+            qf = query_features(frame, hits)
             top3 = {h.passage.id for h in hits[:3]}
             topic_x.append([qf[k] for k in TOPIC_FEATURES])
-            topic_y.append(int(q.answerable))
+            topic_y.append(int(q.answerable or q.kind == "not_stated"))  # a not-stated template's topic is covered
             mine = []
             for c in cands:
                 c.features = candidate_features(frame, c, qf, top3)
@@ -61,7 +64,7 @@ def main() -> int:
     best_t, best_acc = 0.5, -1.0
     for t in np.linspace(0.05, 0.95, 91):
         acc = 0
-        for q, mine in per_q:
+        for q, mine in per_q[:len(tune)]:  # the threshold is chosen on the tune questions themselves
             ok = [(p[i], lab) for i, lab, valid in mine if valid and p[i] >= t]
             chosen = max(ok, default=None)
             acc += (chosen is not None and chosen[1] == 1) if q.answerable else chosen is None
@@ -69,7 +72,8 @@ def main() -> int:
             best_t, best_acc = float(t), acc
     topic = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(np.array(topic_x), topic_y)
     out = {
-        "fitted_on": f"tune split of tests/data/dev_questions.jsonl ({len(tune)} questions, tests/data/dev_split.json)",
+        "fitted_on": f"tune split of tests/data/dev_questions.jsonl ({len(tune)} questions, tests/data/dev_split.json)"
+                     f" + {len(templates)} template questions from the build's facts (bench/templates.py)",
         "date": datetime.date.today().isoformat(), "candidates": len(rows), "positives": int(y.sum()),
         "tune_accuracy_at_threshold": round(best_acc / len(tune), 3),
         "coef": {k: round(float(w), 4) for k, w in zip(FEATURES, model.coef_[0], strict=True)},

@@ -37,6 +37,8 @@ class QuestionFrame:
     unit: str | None
     corrections: tuple[tuple[str, str], ...] = ()
     out_of_scope: str | None = None
+    unseen: tuple[str, ...] = ()  # content words of the question that the plan never uses
+    quantity: tuple[str, ...] = ()  # units that can state the asked-for quantity (empty: any)
 
     @property
     def wants_number(self) -> bool:
@@ -70,6 +72,14 @@ def topic_of(text: str, lang: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+def unseen_terms(topic: str, vocab: Vocabulary, tokenizer: object) -> tuple[str, ...]:
+    """Content words (two or more CJK characters) of ``topic`` that occur nowhere in the plan."""
+    from ingest.tokenize import tokens
+
+    words = tokens(tokenizer, topic) if tokenizer is not None else topic.split()
+    return tuple(dict.fromkeys(w for w in words if len(w) >= 2 and _CJK.match(w) and not vocab.occurs(w)))
+
+
 def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None = None) -> QuestionFrame:
     """The frame of ``question``; ``vocab`` (the plan's terms) enables typo repair."""
     from retrieval.search import normalize_query
@@ -90,6 +100,7 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
         answer_type=answer_type(search_text if lang == "en" else text, lex),
         topic=topic_of(search_text, lang), year=years[0] if years else None, status=status,
         level=lex.constraint("level", text), unit=_unit(text, lex), corrections=fixes,
+        quantity=next((units for _k, pat, units in lex.quantity_kinds if pat.search(search_text)), ()),
         out_of_scope=oos.group(0) if oos else None)
 
 

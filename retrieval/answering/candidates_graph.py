@@ -153,8 +153,10 @@ def entity_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank)
         if not parts:
             continue
         text = sentence(f"{e.label}：" + "；".join(parts))
+        quoted = re.search(rf"[“\"「『]{re.escape(e.label)}[”\"」』]", frame.text) is not None
         cands.append(Candidate("entity", text, cite(kb, facts, rank), plan, [e],
-                               {"match": fit, "cover": _label_cover(e.label, frame), "rank": rank_feature(facts, rank)}))
+                               {"match": fit, "cover": 1.0 if quoted else _label_cover(e.label, frame),
+                                "rank": rank_feature(facts, rank)}))
     return cands
 
 
@@ -197,8 +199,9 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
         if count and count.rstrip("：") in lead:
             count = ""
         text = sentence(f"{lead}{count}" + "、".join(labels))
-    fit = 1.0 if frame.answer_type in ("list", "count") else 0.5
     named = any(e.kind in kinds for e in kb.mentioned(frame.text, plan, rank=rank) if e.label != word)
+    # a question that names one member asks about that member, not for the whole class
+    fit = 0.2 if named else 1.0 if frame.answer_type in ("list", "count") else 0.5
     qb = bigrams(frame.text)
     return [Candidate("list", text, cite(kb, used, rank), plan, ents,
                       {"match": fit, "cover": len(bigrams(word) & qb) / (len(qb) or 1),

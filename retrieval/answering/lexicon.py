@@ -27,6 +27,7 @@ class Lexicon:
     predicates: tuple[tuple[re.Pattern[str], str], ...]
     out_of_scope: re.Pattern[str]
     glossary: dict[str, str]
+    quantity_kinds: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = ()
 
     def constraint(self, name: str, text: str) -> str | None:
         """The first value of constraint ``name`` whose cue occurs in ``text``."""
@@ -53,4 +54,5 @@ def lexicon() -> Lexicon:
         predicates=tuple((_rx(c), prop) for c, prop in rows("predicates.tsv")),
         out_of_scope=_rx("|".join(f"(?:{r[0]})" for r in rows("out_of_scope.tsv"))),
         glossary={en.lower(): zh for en, zh in rows("glossary.tsv")},
+        quantity_kinds=tuple((k, _rx(c), tuple(u.split())) for k, c, u in rows("quantity_kinds.tsv")),
     )

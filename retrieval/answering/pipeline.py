@@ -5,9 +5,10 @@ nearest passages offered as possibly related)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from retrieval.answering.analysis import QuestionFrame, analyse
+from retrieval.answering.analysis import QuestionFrame, analyse, unseen_terms
 from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
 from retrieval.answering.candidates_text import outline_candidates, text_candidates
 from retrieval.answering.render import sentence
@@ -85,7 +86,7 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit]) ->
     if best is not None:
         return Answer(True, best.text, best.mode, best.citations, best.entities, plan=best.plan,
                       confidence=best.score)
-    topic = on_topic(hits)
+    topic = on_topic(frame, hits)
     if hits and topic >= weights()["topic"]["threshold"]:
         near = _related(hits[:1])
         quote = near[0].quote if near else ""
@@ -101,7 +102,9 @@ def _related(hits: Sequence[Hit]) -> list[Citation]:
 def gather(question: str, ctx: Context, search: Search, target: str,
            top_k: int = 5) -> tuple[QuestionFrame, Sequence[Hit], list[Candidate]]:
     """The frame, the hits and every candidate for ``question`` on plan ``target`` (before scoring)."""
-    frame = analyse(question, ctx.vocabulary(target))
+    vocab = ctx.vocabulary(target)
+    frame = analyse(question, vocab)
+    frame = replace(frame, unseen=unseen_terms(frame.topic, vocab, ctx.tokenizer))
     hits = search(frame.search_text, max(top_k, 5), target)
     return frame, hits, candidates(frame, ctx.kb, target, hits)
 

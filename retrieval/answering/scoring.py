@@ -21,7 +21,7 @@ WEIGHTS = Path(__file__).with_name("data") / "weights.json"
 SOURCES = ("indicator", "entity", "list", "text", "outline")
 FEATURES = (*(f"src_{s}" for s in SOURCES), "match", "cover", "rank", "number", "trail", "agree", "named", "long",
             "top_coverage", "top_cosine", "in_top3", "type_fit", "typed")
-TOPIC_FEATURES = ("top_coverage", "top_cosine", "agree", "rank1_trail")
+TOPIC_FEATURES = ("top_coverage", "top_cosine", "agree", "unseen")
 # Which sources suit which answer type (genre-neutral: a count wants a number or a list, …).
 TYPE_FIT = {
     "value": {"indicator": 1.0, "text": 0.6},
@@ -43,12 +43,15 @@ def weights() -> dict[str, Any]:
     return json.loads(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.exists() else DEFAULT
 
 
-def query_features(hits: Sequence[Hit]) -> dict[str, float]:
-    if not hits:
-        return {"top_coverage": 0.0, "top_cosine": 0.0, "agree": 0.0, "rank1_trail": 0.0}
-    top = hits[0]
-    return {"top_coverage": max(h.coverage for h in hits[:3]), "top_cosine": max(h.cosine for h in hits[:3]),
-            "agree": 1.0 if top.bm25_rank == 1 and top.dense_rank == 1 else 0.0, "rank1_trail": 0.0}
+def query_features(frame: QuestionFrame, hits: Sequence[Hit]) -> dict[str, float]:
+    words = max(len([w for w in frame.topic.split() if w]), 1)
+    out = {"unseen": min(len(frame.unseen) / words, 1.0), "unseen_any": 1.0 if frame.unseen else 0.0,
+           "top_coverage": 0.0, "top_cosine": 0.0, "agree": 0.0}
+    if hits:
+        top = hits[0]
+        out.update(top_coverage=max(h.coverage for h in hits[:3]), top_cosine=max(h.cosine for h in hits[:3]),
+                   agree=1.0 if top.bm25_rank == 1 and top.dense_rank == 1 else 0.0)
+    return out
 
 
 def candidate_features(frame: QuestionFrame, c: Candidate, q: dict[str, float], top3: set[str]) -> dict[str, float]:
@@ -71,7 +74,7 @@ def logistic(coef: dict[str, float], intercept: float, x: dict[str, float]) -> f
 def score(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit]) -> list[Candidate]:
     """``cands`` with ``features`` completed and ``score`` set, best first."""
     w = weights()
-    q = query_features(hits)
+    q = query_features(frame, hits)
     top3 = {h.passage.id for h in hits[:3]}
     for c in cands:
         c.features = candidate_features(frame, c, q, top3)
@@ -79,7 +82,7 @@ def score(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit]) -> 
     return sorted(cands, key=lambda c: -c.score)
 
 
-def on_topic(hits: Sequence[Hit]) -> float:
+def on_topic(frame: QuestionFrame, hits: Sequence[Hit]) -> float:
     """How surely the plan covers the question's topic (for *covered but not stated* vs *declined*)."""
     t = weights()["topic"]
-    return logistic(t["coef"], t["intercept"], query_features(hits))
+    return logistic(t["coef"], t["intercept"], query_features(frame, hits))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.quantities import unsupported_quantities
+from ingest.quantities import quantities, unsupported_quantities
 from retrieval.answering.analysis import QuestionFrame
 from retrieval.answering.types import Candidate
 
@@ -26,6 +26,9 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("numbers")
     if frame.wants_number and c.source != "list" and not (re.search(r"\d", c.text) or _CN_COUNT.search(c.text)):
         out.append("no number")
+    if frame.answer_type == "value" and frame.quantity and c.source in ("text", "indicator") \
+            and not any(q.unit in frame.quantity for q in quantities(c.text)):
+        out.append("quantity kind")
     if frame.unit and c.source == "text" and frame.unit not in c.text:
         out.append("unit")
     if c.source == "entity" and c.features.get("match", 0.0) == 0.0:
