@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ingest import extract_figures, extract_places, extract_structure, extract_topics
+from ingest import extract_figures, extract_places, extract_structure, extract_topics, extract_village
 from ingest.corrections import (
     apply_fact_corrections,
     corrected,
@@ -57,6 +57,7 @@ def _extract(doc: Document, sections: list[Section], passages: list[Passage]) ->
     extract_topics.strategies(sink)
     extract_topics.life_circles(sink)
     extract_topics.heritage(sink)
+    extract_village.villages(sink)
     extract_figures.indicators(sink, plan_place(doc, sections))
     return sink.facts
 

@@ -159,7 +159,7 @@ def _status_year(p: Passage, s: Span, start: int, period: dict[str, int]) -> tup
 
 
 def _add(sink: Sink, subject: str, value: float, raw: str, unit: str, cmp: str, status: str,
-         year: int | None, span: Span, note: str = "") -> None:
+         year: int | None, span: Span, note: str = "", extra: list | None = None) -> None:
     sign = "" if cmp == "=" else cmp
     shown = str(value) if isinstance(value, int) else raw
     key = f"{subject}-{sign}{shown}{unit}-{year if year else '现状'}"
@@ -167,6 +167,7 @@ def _add(sink: Sink, subject: str, value: float, raw: str, unit: str, cmp: str, 
                    ("status", Ref("Concept", status))]
     if year:
         props.append(("targetYear", year))
+    props += extra or []
     sink.add("Indicator", key, span.text.strip(), span, props, note)
 
 
@@ -183,16 +184,18 @@ def _table(sink: Sink, p: Passage) -> None:
              for i, n in enumerate(names) if (y := re.search(r"(\d{4})", n))]
     if subj is None or unit_col is None or not years:
         return
+    kind_col = next((i for i, n in enumerate(names) if n == "属性"), None)
     for row in rows[1:]:
         cells = _row_cells(row)
         if len(cells) != len(header) or set(cells[subj].text) <= set("-:— "):
             continue
+        binding = cells[kind_col].text if kind_col is not None else ""
         for i, year, base in years:
-            _table_cell(sink, cells, subj, unit_col, i, year, base)
+            _table_cell(sink, cells, subj, unit_col, i, year, base, binding)
 
 
 def _table_cell(sink: Sink, cells: list[Span], subj: int, unit_col: int, i: int, year: int,
-                base: bool) -> None:
+                base: bool, binding: str = "") -> None:
     m = re.fullmatch(r"([≥≤><]?)\s*(\d+(?:\.\d+)?)", cells[i].text)
     if not m:
         return
@@ -201,7 +204,7 @@ def _table_cell(sink: Sink, cells: list[Span], subj: int, unit_col: int, i: int,
     value: int | float = float(raw) if "." in raw else int(raw)
     span = Span(cells[subj].start, cells[i].end, sink.doc.text[cells[subj].start:cells[i].end])
     _add(sink, cells[subj].text, value, raw, cells[unit_col].text, cmp, "Current" if base else "Planned",
-         year, span)
+         year, span, extra=[("indicatorType", binding)] if binding in ("约束性", "预期性") else [])
 
 
 def _row_cells(row: Span) -> list[Span]:

@@ -28,6 +28,8 @@ class PLAN(DefinedNamespace):
     AdministrativeUnit: URIRef  # administrative unit (town or township)
     Town: URIRef  # town
     Township: URIRef  # township
+    AdministrativeVillage: URIRef  # administrative village
+    NaturalVillage: URIRef  # natural village
     NatureReserve: URIRef  # nature reserve
     NaturePark: URIRef  # nature park
     ForestPark: URIRef  # forest park
@@ -76,6 +78,9 @@ class PLAN(DefinedNamespace):
     visionYear: URIRef  # vision year
     centralCityCoverage: URIRef  # central city coverage
     theme: URIRef  # theme
+    partOf: URIRef  # part of
+    villageClass: URIRef  # village classification
+    indicatorType: URIRef  # indicator type
     level: URIRef  # level
     formula: URIRef  # formula
     scope: URIRef  # scope
@@ -109,7 +114,7 @@ FACT_KINDS: tuple[str, ...] = (
     "Town", "Township", "NatureReserve", "NaturePark", "ForestPark", "ProtectedAreaSystem",
     "EcologicalCorridor", "EcologicalBarrier", "SpatialStructure", "StructureElement", "District",
     "FeaturedTown", "VillageType", "LifeCircle", "Facility", "ControlLine", "Strategy",
-    "HeritageFigure", "Indicator", "Positioning",
+    "HeritageFigure", "Indicator", "Positioning", "AdministrativeVillage", "NaturalVillage",
 )  # fmt: skip
 
 # Names Ref("Concept", name) may take.
