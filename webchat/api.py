@@ -71,7 +71,7 @@ def ask() -> Response:
     question = clean_question(body.get("question"))
     top_k = _top_k(body.get("top_k"), from_json=True)
     result = build().ask(question, plan=_plan_arg(body.get("plan")), top_k=top_k)
-    for c in result["citations"]:
+    for c in [*result["citations"], *result.get("related", [])]:
         c["url"] = passage_url(c["id"])
     return jsonify(result)
 

@@ -60,15 +60,28 @@ def schemas(max_question: int) -> dict[str, Any]:
                             "top_k": {"type": ["integer", "null"], "minimum": 1, "maximum": 20,
                                       "default": 5, "description": "Passages searched; null: 5."}}, ["question"]),
         "Citation": _obj({**passage_fields,
+                          "pages": {"type": "array", "items": _int, "description": "PDF pages (empty otherwise)."},
                           "quote": {**_str, "description": "The sentence the answer relies on, verbatim."},
                           "url": {**_str, "description": "This passage under `/api/passages/{id}`."}}),
         "Entity": _obj({"iri": {**_str, "format": "iri"}, "label": _str, "kind": _str}),
         "AskResponse": _obj({
-            "question": _str, "plan": _nullable_str,
-            "answered": {"type": "boolean", "description": "False when the plan text has no answer."},
+            "question": _str,
+            "plan": {**_nullable_str, "description": "The plan answered from (a plan the question names, "
+                     "else the requested plan, else the only plan); null when asking back."},
+            "answered": {"type": "boolean", "description": "False for not_stated, declined and clarify."},
             "answer": _str,
-            "mode": {"enum": ["graph", "extractive", "declined"]},
+            "mode": {"enum": ["graph", "extractive", "not_stated", "declined", "clarify"], "description":
+                     "graph: from the knowledge graph's facts; extractive: a quote of the text; not_stated: the "
+                     "plan covers the topic but does not state what was asked (the answer says what it does "
+                     "state, cited); declined: the plan does not cover it (`related` lists possibly related "
+                     "passages, not a basis); clarify: several plans fit and the question does not say which "
+                     "(`plans` lists the candidates)."},
+            "confidence": {"type": "number", "description": "Fitted score of the chosen answer (0..1)."},
             "citations": {"type": "array", "items": _ref("Citation")},
+            "related": {"type": "array", "items": _ref("Citation"),
+                        "description": "Possibly related passages (declined and not_stated answers)."},
+            "plans": {"type": "array", "items": _obj({"id": _str, "title": _str}),
+                      "description": "The plans to choose from (mode clarify)."},
             "entities": {"type": "array", "items": _ref("Entity")}}),
         "SearchHit": _obj({**passage_fields, "score": {"type": "number"}, "url": _str}),
         "SearchResponse": _obj({"query": _str, "plan": _nullable_str,
