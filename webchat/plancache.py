@@ -1,0 +1,257 @@
+"""Per-plan build artifacts, keyed by content: a build only computes the plans that are new or changed.
+
+``<DATA_DIR>/cache/plans/<plan id>/<key>/`` holds everything one plan contributes to a build, computed
+once and then only read (builds hard-link or concatenate these files):
+- ``plans.jsonl`` ``sections.jsonl`` ``passages.jsonl`` ``facts.jsonl``: the plan's records, the lines
+  a build's record files are the concatenation of;
+- ``graph.nq`` and ``graph.trig``: the plan's named graph (pyoxigraph serialisers, sorted lines);
+- ``words.json``: the plan's jieba dictionary words; ``summary.json``: meta, source sha256, entity keys;
+- the index part (``retrieval.index.PlanPart``: ids, term counts) and ``vectors-<model>.npy``.
+
+``key`` = sha256 of the code version (``CODE_VERSION`` + a hash of the ingest/kg/ontology/index sources
+and jieba's version), the IRI base, the manifest, the source text and its corrections file. The
+entry is written aside and renamed into place only after the plan's graph validated, so an entry
+that exists is a valid plan. Vectors are cached by passage id: a changed plan reuses the vectors of
+its passages that an older entry of the same plan already holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import shutil
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.corrections import corrections_path
+from ingest.errors import IngestError
+from ingest.records import Fact, Passage, PlanMeta, Section
+from ingest.serialize import fact_to_json, read_jsonl, record_from_json, write_jsonl
+
+CODE_VERSION = "3"  # bump when a change outside the hashed sources must invalidate cached plans
+CACHE_DIR = Path("cache") / "plans"
+DONE = "summary.json"
+RECORD_FILES = ("plans.jsonl", "sections.jsonl", "passages.jsonl", "facts.jsonl")
+_ROOT = Path(__file__).resolve().parents[1]
+_HASHED = ("ingest", "ontology", "kg/build.py", "kg/iri.py", "kg/validate.py", "retrieval/index.py")
+
+
+class BuildFailed(IngestError):
+    """Validation of a new build failed; the previous build keeps serving."""
+
+
+@cache
+def code_version() -> str:
+    """``CODE_VERSION`` plus a hash of the sources whose output a cached plan holds."""
+    h = hashlib.sha256(f"{CODE_VERSION}|jieba=={importlib.metadata.version('jieba')}".encode())
+    for name in _HASHED:
+        root = _ROOT / name
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for f in files:
+            if f.is_file() and f.suffix in (".py", ".ttl", ".txt", ".json", ".jsonl", ".tsv"):
+                h.update(str(f.relative_to(_ROOT)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def plan_key(meta: PlanMeta, path: Path, iri_base: str) -> str:
+    h = hashlib.sha256(f"{code_version()}|{iri_base}|".encode())
+    h.update(json.dumps(asdict(meta), sort_keys=True, ensure_ascii=False).encode())
+    for source in (path, corrections_path(path.parent, meta.id)):
+        try:
+            h.update(b"|" + source.read_bytes())
+        except OSError:
+            h.update(b"|missing")
+    return h.hexdigest()[:32]
+
+
+def vectors_name(model_id: str) -> str:
+    return f"vectors-{hashlib.sha256(model_id.encode()).hexdigest()[:12]}.npy"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One plan's cached artifacts."""
+
+    meta: PlanMeta
+    path: Path  # the plan's text
+    key: str
+    dir: Path
+
+    @property
+    def done(self) -> bool:
+        return (self.dir / DONE).is_file()
+
+    def summary(self) -> dict[str, Any]:
+        return dict(json.loads((self.dir / DONE).read_text("utf-8")))
+
+    def words(self) -> list[str]:
+        return list(json.loads((self.dir / "words.json").read_text("utf-8")))
+
+
+def entry_for(data_dir: Path, meta: PlanMeta, path: Path, iri_base: str) -> Entry:
+    key = plan_key(meta, path, iri_base)
+    return Entry(meta, path, key, data_dir / CACHE_DIR / meta.id / key)
+
+
+def _write_records(folder: Path, meta: PlanMeta, sections: list[Section], passages: list[Passage],
+                   facts: list[Fact]) -> None:
+    write_jsonl(folder / "plans.jsonl", [asdict(meta)])
+    write_jsonl(folder / "sections.jsonl", (asdict(s) for s in sections))
+    write_jsonl(folder / "passages.jsonl", (asdict(p) for p in passages))
+    write_jsonl(folder / "facts.jsonl", (fact_to_json(f) for f in facts))
+
+
+def entry_passages(entry: Entry) -> list[Passage]:
+    return [record_from_json(Passage, d) for d in read_jsonl(entry.dir / "passages.jsonl")]
+
+
+def _old_vectors(entry: Entry, name: str) -> dict[str, np.ndarray]:
+    """Vectors by passage id from the other cached entries of the same plan (same model)."""
+    found: dict[str, np.ndarray] = {}
+    for sibling in sorted(entry.dir.parent.iterdir()) if entry.dir.parent.is_dir() else []:
+        if sibling == entry.dir or not (sibling / name).is_file() or not (sibling / "ids.json").is_file():
+            continue
+        ids = json.loads((sibling / "ids.json").read_text("utf-8"))["ids"]
+        vectors = np.load(sibling / name, mmap_mode="r")
+        found.update({pid: np.array(vectors[i]) for i, pid in enumerate(ids) if pid not in found})
+    return found
+
+
+def plan_vectors(entry: Entry, passages: list[Passage], embedder: Any) -> np.ndarray:
+    """The passages' vectors: reused by passage id where an older entry has them, the rest encoded."""
+    from retrieval.index import encode_each, index_text
+
+    old = _old_vectors(entry, vectors_name(embedder.model_id))
+    todo = [i for i, p in enumerate(passages) if p.id not in old]
+    fresh = encode_each(embedder, [index_text(passages[i]) for i in todo])
+    out = np.zeros((len(passages), embedder.dim), dtype=np.float32)
+    for i, p in enumerate(passages):
+        if p.id in old:
+            out[i] = old[p.id]
+    if todo:
+        out[todo] = fresh
+    return out
+
+
+def compute(entry: Entry, iri_base: str, tok: Any, embedder: Any) -> None:
+    """Extract, graph, validate, tokenise and embed one plan; write its entry (atomically)."""
+    from ingest.extract import dictionary_words, extract
+    from ingest.read import read_plan
+    from ingest.structure import split
+    from ingest.tokenize import tokens
+    from kg.build import plan_files, to_graph
+    from kg.validate import validate_plan
+    from retrieval.index import PlanPart, index_text, plan_words
+
+    doc = read_plan(entry.path, entry.meta)
+    sections, passages = split(doc)
+    facts = extract(doc, sections, passages)
+    dataset = to_graph(entry.meta, sections, passages, facts, iri_base)
+    result = validate_plan(dataset, passages, facts)
+    if not result.conforms:
+        raise BuildFailed(str(entry.path), f"SHACL validation failed with {result.violations} "
+                          f"violation(s):\n{result.report}")
+    tmp = entry.dir.with_name(f".tmp-{entry.key}-{id(entry)}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        _write_records(tmp, entry.meta, sections, passages, facts)
+        nq, trig = plan_files(dataset)
+        (tmp / "graph.nq").write_bytes(nq)
+        (tmp / "graph.trig").write_bytes(trig)
+        words = dictionary_words(facts)
+        (tmp / "words.json").write_text(json.dumps(words, ensure_ascii=False), "utf-8")
+        with plan_words(tok, words):
+            token_lists = [tokens(tok, index_text(p)) for p in passages]
+        vectors = plan_vectors(entry, passages, embedder)
+        PlanPart.from_tokens(entry.meta.id, [p.id for p in passages], token_lists, vectors).write(
+            tmp, vectors_name(embedder.model_id))
+        keys = sorted({(f.kind, f.key) for f in facts})
+        summary = {"meta": asdict(entry.meta), "sha256": doc.sha256, "keys": keys,
+                   "sections": len(sections), "passages": len(passages), "triples": nq.count(b"\n")}
+        (tmp / DONE).write_text(json.dumps(summary, ensure_ascii=False), "utf-8")
+        if entry.dir.exists():
+            shutil.rmtree(entry.dir)
+        tmp.rename(entry.dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def add_vectors(entry: Entry, embedder: Any) -> None:
+    """Vectors of a cached plan for another model (the records and terms stay)."""
+    name = vectors_name(embedder.model_id)
+    vectors = plan_vectors(entry, entry_passages(entry), embedder)
+    tmp = entry.dir / f".{name}.tmp.npy"
+    np.save(tmp, vectors)
+    tmp.rename(entry.dir / name)
+
+
+# ---------------------------------------------------------------- worker processes
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(embedder_spec: str) -> None:
+    from ingest.tokenize import make_tokenizer
+    from retrieval.embed import load_embedder
+
+    if _WORKER.get("spec") != embedder_spec:
+        _WORKER.update(tok=make_tokenizer(), embedder=load_embedder(embedder_spec), spec=embedder_spec)
+
+
+def _run_one(entry: Entry, iri_base: str, vectors_only: bool) -> tuple[str, str] | None:
+    """In a worker: compute the entry; an ingest error comes back as ``(class name, message)``
+    (our exceptions take several constructor arguments and do not pickle)."""
+    try:
+        if vectors_only:
+            add_vectors(entry, _WORKER["embedder"])
+        else:
+            compute(entry, iri_base, _WORKER["tok"], _WORKER["embedder"])
+    except IngestError as exc:
+        return type(exc).__name__, exc.message
+    return None
+
+
+def _raise(kind: str, message: str) -> None:
+    cls = BuildFailed if kind == "BuildFailed" else IngestError
+    err = cls.__new__(cls)
+    err.message = message
+    Exception.__init__(err, message)
+    raise err
+
+
+def compute_all(todo: list[tuple[Entry, bool]], settings: Mapping[str, Any], workers: int,
+                progress: Any = None) -> None:
+    """Compute ``(entry, vectors_only)`` pairs: in this process for a few, in a process pool for many."""
+    step = progress or (lambda _msg: None)
+    if not todo:
+        return
+    if workers <= 1 or len(todo) < 4:
+        _init_worker(str(settings["EMBEDDER"]))
+        for entry, vectors_only in todo:
+            step(f"read {entry.meta.id}")
+            failed = _run_one(entry, str(settings["IRI_BASE"]), vectors_only)
+            if failed:
+                _raise(*failed)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+    with ProcessPoolExecutor(min(workers, len(todo)), mp_context=ctx, initializer=_init_worker,
+                             initargs=(str(settings["EMBEDDER"]),)) as pool:
+        futures = [(e, pool.submit(_run_one, e, str(settings["IRI_BASE"]), v)) for e, v in todo]
+        for entry, future in futures:
+            step(f"read {entry.meta.id}")
+            failed = future.result()
+            if failed:
+                pool.shutdown(cancel_futures=True)
+                _raise(*failed)
