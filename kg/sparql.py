@@ -1,18 +1,22 @@
-"""Read-only SPARQL: a safety check on the query text, and a runner with a hard per-query timeout.
+"""Read-only SPARQL in killable worker processes that cannot reach the network.
 
-``check_query`` parses with rdflib's parser (never the engine) and refuses updates, ``SERVICE``,
-dataset clauses naming anything but this server's plan graphs, and oversize text (docs: /work/shared
-NOTES, "SPARQL safety"). ``QueryRunner`` executes checked queries in a few worker processes that
-open the build's store themselves; a query running past its timeout has its worker killed and
-replaced, so the serving process keeps answering. Results come back serialised, cut at a row cap.
+The calling thread only screens the text (``kg.sparql_text.screen``: size, empty, the word
+``service`` after unescaping and case folding). Everything else — lexing the dataset clauses,
+Oxigraph's parse and plan, execution, serialisation — happens in a worker process under the
+query's timeout. Workers are fresh interpreters that, before anything else, install a seccomp
+filter refusing non-Unix sockets (``kg.sandbox``), cap their address space and ask to be killed with
+their parent. A query past its timeout, or one that exhausts the memory cap, loses its worker; a
+fresh one takes its place.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
+import json
 import logging
 import os
+import queue
+import re
 import subprocess
 import sys
 import threading
@@ -22,40 +26,27 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-import rdflib.plugins.sparql
-from pyparsing import ParseException
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.plugins.sparql import algebra, parser
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.query import Result
-
-from ingest.errors import QueryRejected, QueryTimeout
-from kg.iri import DEFAULT_BASE
-
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM <url> must never fetch (also set in workers)
+from ingest.errors import PlankgError, QueryRejected, QueryTimeout
+from kg.sparql_text import READ_ONLY, analyse, foreign_graphs, refuse_foreign, screen
 
 log = logging.getLogger("plankg.sparql")
 
-FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
-         "DescribeQuery": "DESCRIBE"}  # fmt: skip
-
-# format key -> (media type, kind of result it serialises: "rows" = SELECT/ASK, "graph" = CONSTRUCT/DESCRIBE)
+DEFAULT_BASE = "https://w3id.org/plankg"  # kg.iri.DEFAULT_BASE (not imported: workers load no rdflib)
+ROWS, GRAPH = "rows", "graph"
+MAX_DEPTH = 200  # brackets nested deeper overflow the parser's stack
+# format key -> (media type, kind of result it serialises: rows = SELECT/ASK, graph = CONSTRUCT/DESCRIBE)
 FORMATS: dict[str, tuple[str, str]] = {
-    "json": ("application/sparql-results+json", "rows"),
-    "xml": ("application/sparql-results+xml", "rows"),
-    "csv": ("text/csv", "rows"),
-    "tsv": ("text/tab-separated-values", "rows"),
-    "ttl": ("text/turtle", "graph"),
-    "nt": ("application/n-triples", "graph"),
-    "jsonld": ("application/ld+json", "graph"),
-}
-_RDFLIB_FORMAT = {
-    "json": "json",
-    "xml": "xml",
-    "csv": "csv",
-    "ttl": "turtle",
-    "nt": "nt",
-    "jsonld": "json-ld",
+    "json": ("application/sparql-results+json", ROWS),
+    "xml": ("application/sparql-results+xml", ROWS),
+    "csv": ("text/csv", ROWS),
+    "tsv": ("text/tab-separated-values", ROWS),
+    "ttl": ("text/turtle", GRAPH),
+    "nt": ("application/n-triples", GRAPH),
+    "jsonld": ("application/ld+json", GRAPH),
+    "rdfxml": ("application/rdf+xml", GRAPH),
+    "nq": ("application/n-quads", GRAPH),
+    "trig": ("application/trig", GRAPH),
+    "n3": ("text/n3", GRAPH),
 }
 
 
@@ -63,10 +54,24 @@ class QueryFailed(RuntimeError):
     """The engine failed on a query that passed the checks (a server-side problem: HTTP 500)."""
 
 
+class NotAcceptable(PlankgError):
+    status = 406
+
+
+class WorkersBusy(QueryTimeout):
+    """No worker became free within the wait; the client may retry soon."""
+
+    retry_after = 2
+
+
+class QueryAborted(QueryTimeout):
+    """The worker died under the query (memory cap, stack): the query is too heavy."""
+
+
 @dataclass(frozen=True)
 class CheckedQuery:
     text: str
-    form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE
+    form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE, as the text starts (Oxigraph decides in the end)
 
 
 @dataclass(frozen=True)
@@ -77,9 +82,25 @@ class QueryOutput:
     truncated: bool
 
 
+@dataclass(frozen=True)
+class QueryJob:
+    """One query for a worker: the text, the acceptable format per result kind, dataset and row cap."""
+
+    text: str
+    rows_format: str | None = "json"  # None: a SELECT/ASK result is not acceptable
+    graph_format: str | None = "ttl"  # None: a CONSTRUCT/DESCRIBE result is not acceptable
+    max_rows: int = 10_000
+    default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri (overrides FROM)
+    named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri (overrides FROM NAMED)
+    graph_ns: str = DEFAULT_BASE + "/graph/"  # dataset graphs must start with this
+    format_given: bool = False  # an unfit format is then a 400 (the client asked for it), else 406
+
+
 @functools.cache
 def known_prefixes() -> dict[str, Any]:
     """The prefixes bound on the plan graphs; queries may use them without declaring them."""
+    from rdflib import Dataset
+
     from kg.build import bind_prefixes
 
     ds = Dataset()
@@ -87,213 +108,161 @@ def known_prefixes() -> dict[str, Any]:
     return {prefix: ns for prefix, ns in ds.namespaces() if prefix}
 
 
-def _walk(node: Any) -> Any:
-    """Every CompValue in a parse tree (including those inside FILTER EXISTS and subqueries)."""
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
-        for value in node:
-            yield from _walk(value)
-
-
-# rdflib's pyparsing grammar is not thread-safe (concurrent parses corrupt it for the process; RDFLib
-# issue #1282): every parse in this process goes through one lock. Parsing is ~1 ms; execution is not locked.
-_PARSE_LOCK = threading.Lock()
-
-
-def _reject_update(text: str) -> None:
-    """Raise QueryRejected if ``text`` parses as a SPARQL Update (it is not a query then)."""
-    try:
-        with _PARSE_LOCK:
-            parser.parseUpdate(text)
-    except ParseException:
-        return
-    raise QueryRejected(
-        "只读端点不接受更新操作（INSERT/DELETE/LOAD/CLEAR/DROP/CREATE 等）。"
-        " / This endpoint is read-only: SPARQL Update is not accepted."
-    )
+@functools.cache
+def prefix_map() -> dict[str, str]:
+    return {prefix: str(ns) for prefix, ns in known_prefixes().items()}
 
 
 def check_query(text: str, max_bytes: int, base: str = DEFAULT_BASE) -> CheckedQuery:
-    """Parse and check a query; return its text and form or raise ``QueryRejected``."""
-    size = len(text.encode("utf-8"))
-    if size > max_bytes:
-        raise QueryRejected(
-            f"查询过长：{size} 字节，最多 {max_bytes} 字节。"
-            f" / Query too long: {size} bytes, at most {max_bytes}."
-        )
-    if not text.strip():
-        raise QueryRejected("缺少查询语句。 / The query is empty.")
-    return _check_cached(text, base)
-
-
-@functools.lru_cache(maxsize=512)
-def _check_cached(text: str, base: str) -> CheckedQuery:
-    try:
-        with _PARSE_LOCK:
-            parsed = parser.parseQuery(text)
-    except ParseException as exc:
-        _reject_update(text)
-        raise QueryRejected(
-            f"查询语法错误（第 {exc.lineno} 行第 {exc.col} 列）。"
-            f" / SPARQL syntax error at line {exc.lineno}, column {exc.col}."
-        ) from None
-    graphs = base.rstrip("/") + "/graph/"
-    for node in _walk(parsed):
-        if node.name == "ServiceGraphPattern":
-            raise QueryRejected("不允许 SERVICE（联邦查询）。 / SERVICE (federated query) is not allowed.")
-        if node.name == "DatasetClause":
-            iri = str(node.get("default") or node.get("named"))
-            if not iri.startswith(graphs):
-                raise QueryRejected(
-                    f"FROM / FROM NAMED 只能指向本服务的规划图（{graphs}…），不允许 <{iri}>。"
-                    f" / FROM / FROM NAMED may only name this server's plan graphs."
-                )
-    try:
-        algebra.translateQuery(parsed, initNs=known_prefixes())
-    except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for unknown prefixes and similar
-        raise QueryRejected(f"查询无法解析：{exc} / The query cannot be translated: {exc}") from None
-    return CheckedQuery(text, FORMS[parsed[1].name])
-
-
-# ---------------------------------------------------------------- serialisation (runs in workers)
-
-
-def _tsv_term(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = str(term)
-    for a, b in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
-        text = text.replace(a, b)
-    if isinstance(term, Literal) and term.language:
-        return f'"{text}"@{term.language}'
-    if isinstance(term, Literal) and term.datatype:
-        return f'"{text}"^^<{term.datatype}>'
-    return f'"{text}"'
-
-
-def _tsv(variables: list[Any], rows: list[dict[Any, Any]]) -> bytes:
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join(_tsv_term(row.get(v)) for v in variables) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def serialize_result(result: Result, fmt: str, max_rows: int) -> QueryOutput:
-    """Serialise an rdflib ``Result`` in ``fmt`` (a ``FORMATS`` key), cut at ``max_rows``."""
-    media = FORMATS[fmt][0]
-    if result.type == "ASK":
-        out = Result("ASK")
-        out.askAnswer = bool(result.askAnswer)
-        return QueryOutput(out.serialize(format=_RDFLIB_FORMAT[fmt]) or b"", media, 1, False)
-    if result.type == "SELECT":
-        variables = list(result.vars or [])
-        rows: list[dict[Any, Any]] = [
-            {v: t for v, t in zip(variables, row, strict=True) if t is not None}  # type: ignore[arg-type]
-            for row in itertools.islice(result, max_rows + 1)
-        ]
-        truncated, rows = len(rows) > max_rows, rows[:max_rows]
-        if fmt == "tsv":
-            return QueryOutput(_tsv(variables, rows), media, len(rows), truncated)
-        out = Result("SELECT")
-        out.vars, out.bindings = variables, rows  # type: ignore[assignment]
-        return QueryOutput(out.serialize(format=_RDFLIB_FORMAT[fmt]) or b"", media, len(rows), truncated)
-    assert result.graph is not None
-    graph = Graph()
-    for prefix, ns in known_prefixes().items():
-        graph.bind(prefix, ns)
-    for triple in itertools.islice(result.graph, max_rows + 1):
-        graph.add(triple)
-    truncated = len(graph) > max_rows
-    if truncated:
-        graph.remove(next(iter(graph)))
-    body = graph.serialize(format=_RDFLIB_FORMAT[fmt], encoding="utf-8")
-    return QueryOutput(body, media, len(graph), truncated)
-
-
-def execute(dataset: Dataset, query: CheckedQuery, fmt: str, max_rows: int) -> QueryOutput:
-    """Run a checked query on ``dataset`` in this process (no timeout: workers and the CLI use it)."""
-    if FORMATS[fmt][1] != ("rows" if query.form in ("SELECT", "ASK") else "graph"):
-        raise QueryRejected(f"{fmt} 不适用于 {query.form} 查询。 / {fmt} does not fit a {query.form} query.")
-    if query.form == "ASK" and fmt in ("csv", "tsv"):
-        raise QueryRejected("ASK 查询结果只支持 JSON 或 XML。 / ASK results come as JSON or XML only.")
-    return serialize_result(dataset.query(query.text), fmt, max_rows)
+    """Screen ``text`` and read its form lexically (for the CLI); ``QueryRejected`` if refused."""
+    screen(text, max_bytes)
+    shape = analyse(text, prefix_map())
+    if shape.update:
+        raise QueryRejected(READ_ONLY)
+    refuse_foreign(foreign_graphs(shape, base.rstrip("/") + "/graph/"), base.rstrip("/") + "/graph/")
+    return CheckedQuery(text, shape.form or "SELECT")
 
 
 # ---------------------------------------------------------------- worker processes
 
 
-def worker_main(read_fd: str, write_fd: str, store: str, build_path: str) -> None:
-    """Worker loop: open the store, then answer (query, form, fmt, max_rows) messages until EOF."""
-    from kg.native import native_json, open_native
-    from kg.store import open_store
+def _syntax_message(detail: str) -> str:
+    where = re.search(r"at (\d+):(\d+)", detail)
+    if where is None:
+        short = detail.splitlines()[0][:200] if detail else ""
+        return f"查询语法错误：{short} / SPARQL syntax error: {short}"
+    line, col = where.groups()
+    return f"查询语法错误（第 {line} 行第 {col} 列）。 / SPARQL syntax error at line {line}, column {col}."
 
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+def _answer(engine: Any, job: QueryJob, prefixes: dict[str, str]) -> tuple[str, Any]:
+    """Run one job in the worker; the reply for the parent."""
+    from kg.native import Unfit, run_query
+
+    shape = analyse(job.text, prefixes)
+    if shape.update:
+        return "rejected", READ_ONLY
+    if shape.depth > MAX_DEPTH:
+        return "rejected", (f"查询嵌套过深（{shape.depth} 层，最多 {MAX_DEPTH} 层）。"
+                            f" / The query nests {shape.depth} levels deep, at most {MAX_DEPTH}.")
+    foreign = foreign_graphs(shape, job.graph_ns)
+    foreign += [g for g in (*(job.default_graphs or ()), *(job.named_graphs or ())) if not g.startswith(job.graph_ns)]
+    try:
+        refuse_foreign(foreign, job.graph_ns)
+        out = run_query(engine, job, shape, prefixes)
+    except QueryRejected as exc:
+        return "rejected", exc.message
+    except SyntaxError as exc:
+        return "rejected", _syntax_message(str(exc))
+    except Unfit as exc:
+        return "unfit", exc.form
+    except (ValueError, TypeError) as exc:  # evaluation errors caused by the query itself
+        detail = str(exc)[:300]
+        return "rejected", f"查询无法执行：{detail} / The query cannot be evaluated: {detail}"
+    except PermissionError as exc:  # the network wall held (SERVICE is screened out before this)
+        return "rejected", f"查询不能访问网络。 / Queries cannot use the network ({exc})."
+    except OSError as exc:  # the store itself failed: a server problem (500, logged by the parent)
+        return "failed", f"{type(exc).__name__}: {exc}"
+    except MemoryError:
+        return "aborted", "memory"
+    return "ok", (out.body, out.media_type, out.rows, out.truncated)
+
+
+def worker_main(read_fd: str, write_fd: str, store: str, build_path: str, parent: str, memory_mb: str,
+                prefixes_json: str) -> None:
+    """Worker: walls first (no network, memory cap, die with parent), then the engine, then jobs."""
+    from kg import sandbox
+
+    sandbox.die_with_parent(int(parent))
+    wall = "none (sparql: store forwards over the network)"
+    if not store.startswith("sparql:"):
+        try:
+            wall = sandbox.deny_network()
+        except OSError:
+            if sys.platform.startswith("linux"):
+                raise  # fail closed: no worker without a network wall on Linux
+            wall = "none (not Linux)"
+    sandbox.cap_memory(int(memory_mb))
+    from kg.native import open_engine
+
     inbox, outbox = Connection(int(read_fd), writable=False), Connection(int(write_fd), readable=False)
-    dataset = open_store(store, Path(build_path))
-    native = open_native(store, Path(build_path))
-    outbox.send(("ready",))
+    prefixes = json.loads(prefixes_json)
+    engine = open_engine(store, Path(build_path))
+    outbox.send(("ready", wall))
     while True:
         try:
-            text, form, fmt, max_rows = inbox.recv()
+            job = inbox.recv()
         except (EOFError, KeyboardInterrupt):
             return
-        try:
-            if native is not None and fmt == "json" and form in ("SELECT", "ASK"):
-                body, rows, truncated = native_json(native, text, max_rows)
-                outbox.send(("ok", QueryOutput(body, FORMATS["json"][0], rows, truncated)))
-                continue
-            outbox.send(("ok", execute(dataset, CheckedQuery(text, form), fmt, max_rows)))
-        except QueryRejected as exc:
-            outbox.send(("rejected", exc.message))
-        except SyntaxError as exc:  # Oxigraph's own parser is stricter than rdflib's on a few points
-            outbox.send(("rejected", f"查询被存储引擎拒绝：{exc} / The store rejected the query: {exc}"))
-        except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises QueryFailed (500)
-            outbox.send(("failed", f"{type(exc).__name__}: {exc}"))
+        outbox.send(_answer(engine, job, prefixes))
 
 
 _WORKER_CODE = "import sys; from kg.sparql import worker_main; worker_main(*sys.argv[1:])"
 _ROOT = str(Path(__file__).resolve().parents[1])  # so the worker imports this very package
 
 
+class _Spawner:
+    """Starts workers from one long-lived thread: PR_SET_PDEATHSIG fires when the *thread* that started
+    a process ends, so short-lived request threads must not start them."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self._jobs: queue.SimpleQueue[tuple[list[str], dict[str, Any], threading.Event, dict[str, Any]]] = (
+            queue.SimpleQueue())  # fmt: skip
+        threading.Thread(target=self._loop, name="plankg-sparql-spawner", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            args, kwargs, done, box = self._jobs.get()
+            try:
+                box["proc"] = subprocess.Popen(args, **kwargs)  # noqa: S603 - our own interpreter and code
+            except OSError as exc:
+                box["error"] = exc
+            done.set()
+
+    def popen(self, args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        done, box = threading.Event(), {}  # type: ignore[var-annotated]
+        self._jobs.put((args, kwargs, done, box))
+        done.wait()
+        if "error" in box:
+            raise box["error"]
+        return box["proc"]  # type: ignore[no-any-return]
+
+
+_SPAWNER: _Spawner | None = None
+_SPAWNER_LOCK = threading.Lock()
+
+
+def spawner() -> _Spawner:
+    global _SPAWNER
+    with _SPAWNER_LOCK:
+        if _SPAWNER is None or _SPAWNER.pid != os.getpid():  # a forked process has no threads
+            _SPAWNER = _Spawner()
+        return _SPAWNER
+
+
 class _Worker:
     """One worker: a fresh Python process (no fork of a threaded server) talking over two pipes."""
 
-    def __init__(self, store: str, build_path: Path) -> None:
+    def __init__(self, store: str, build_path: Path, memory_mb: int) -> None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        env = dict(
-            os.environ, PYTHONPATH=os.pathsep.join(filter(None, (_ROOT, os.environ.get("PYTHONPATH"))))
-        )
+        path = os.pathsep.join(filter(None, (_ROOT, os.environ.get("PYTHONPATH"))))
+        env = dict(os.environ, PYTHONPATH=path, RUST_BACKTRACE="0")
+        args = [sys.executable, "-c", _WORKER_CODE, str(to_child_r), str(from_child_w), store, str(build_path),
+                str(os.getpid()), str(memory_mb), json.dumps(prefix_map())]  # fmt: skip
         try:
-            self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and code
-                [
-                    sys.executable,
-                    "-c",
-                    _WORKER_CODE,
-                    str(to_child_r),
-                    str(from_child_w),
-                    store,
-                    str(build_path),
-                ],
-                pass_fds=(to_child_r, from_child_w),
-                env=env,
-                stdin=subprocess.DEVNULL,
-            )
+            self.proc = spawner().popen(args, pass_fds=(to_child_r, from_child_w), env=env,
+                                        stdin=subprocess.DEVNULL)  # fmt: skip
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
         self.send = Connection(to_child_w, readable=False)
         self.conn = Connection(from_child_r, writable=False)
-        self.ready = False
+        self.wall: str | None = None
 
     def wait_ready(self, seconds: float) -> None:
-        if self.ready:
+        if self.wall is not None:
             return
         if not self.conn.poll(seconds):
             raise QueryFailed(f"SPARQL worker did not start within {seconds:.0f} s")
@@ -301,9 +270,9 @@ class _Worker:
             message = self.conn.recv()
         except EOFError:
             raise QueryFailed(f"SPARQL worker exited with {self.proc.wait()} before it was ready") from None
-        if message != ("ready",):
+        if not (isinstance(message, tuple) and message[0] == "ready"):
             raise QueryFailed(f"SPARQL worker sent {message!r} instead of ready")
-        self.ready = True
+        self.wall = str(message[1])
 
     def kill(self) -> None:
         self.proc.kill()
@@ -313,17 +282,26 @@ class _Worker:
 
 
 class QueryRunner:
-    """A small pool of worker processes for one build; ``run`` enforces a hard timeout per query."""
+    """A small pool of worker processes for one build; ``submit`` enforces a hard timeout per query.
+
+    ``wait`` bounds how long a query waits for a free worker (then ``WorkersBusy``, 503), so queries
+    queue briefly instead of holding a server thread for a whole timeout.
+    """
 
     STARTUP_SECONDS = 60.0
 
-    def __init__(self, build_path: Path, store: str, *, size: int = 2, timeout: float = 10.0) -> None:
+    def __init__(self, build_path: Path, store: str, *, size: int = 2, timeout: float = 10.0,
+                 memory_mb: int = 1024, wait: float | None = None) -> None:
         self.build_path, self.store = Path(build_path), store
-        self.size, self.timeout = max(1, size), float(timeout)
+        self.size, self.timeout, self.memory_mb = max(1, size), float(timeout), int(memory_mb)
+        self.wait = self.timeout if wait is None else float(wait)
         self._cond = threading.Condition()
-        self._idle: list[_Worker] = [_Worker(store, self.build_path)]  # warm one at once
+        self._idle: list[_Worker] = [self._new_worker()]  # warm one at once
         self._count = 1
         self._closed = False
+
+    def _new_worker(self) -> _Worker:
+        return _Worker(self.store, self.build_path, self.memory_mb)
 
     def _acquire(self, deadline: float) -> _Worker:
         with self._cond:
@@ -334,12 +312,15 @@ class QueryRunner:
                     return self._idle.pop()
                 if self._count < self.size:
                     self._count += 1
-                    return _Worker(self.store, self.build_path)
+                    break
                 left = deadline - time.monotonic()
                 if left <= 0 or not self._cond.wait(left):
-                    raise QueryTimeout(
-                        "查询繁忙，请稍后再试。 / All query workers are busy; try again later."
-                    )
+                    raise WorkersBusy("查询繁忙，请稍后再试。 / All query workers are busy; try again later.")
+        try:
+            return self._new_worker()
+        except BaseException:
+            self._release(None)
+            raise
 
     def _release(self, worker: _Worker | None) -> None:
         with self._cond:
@@ -352,44 +333,63 @@ class QueryRunner:
                 self._idle.append(worker)
             self._cond.notify()
 
-    def run(self, query: CheckedQuery, fmt: str, max_rows: int, timeout: float | None = None) -> QueryOutput:
-        """Execute in a worker; kill it and raise ``QueryTimeout`` after ``timeout`` seconds."""
+    def submit(self, job: QueryJob, timeout: float | None = None, wait: float | None = None) -> QueryOutput:
+        """Execute ``job`` in a worker; kill it and raise ``QueryTimeout`` after ``timeout`` seconds."""
         seconds = self.timeout if timeout is None else timeout
-        worker = self._acquire(time.monotonic() + seconds)
+        worker = self._acquire(time.monotonic() + (self.wait if wait is None else wait))
         try:
-            status, payload = self._exchange(worker, query, fmt, max_rows, seconds)
+            status, payload = self._exchange(worker, job, seconds)
         except BaseException:
             worker.kill()
             self._release(None)
             self._replace()
             raise
-        self._release(worker)
-        if status == "ok":
-            return payload  # type: ignore[no-any-return]
-        if status == "rejected":
-            raise QueryRejected(payload)
-        raise QueryFailed(payload)
+        if status == "aborted":
+            worker.kill()
+            self._release(None)
+            self._replace()
+        else:
+            self._release(worker)
+        return _result(status, payload, job)
 
-    def _exchange(
-        self, worker: _Worker, query: CheckedQuery, fmt: str, max_rows: int, seconds: float
-    ) -> tuple[str, Any]:
+    def run(self, query: CheckedQuery, fmt: str, max_rows: int, timeout: float | None = None) -> QueryOutput:
+        """One query in the format ``fmt`` (a ``FORMATS`` key); a format that does not fit is a 400."""
+        rows = FORMATS[fmt][1] == ROWS
+        job = QueryJob(query.text, fmt if rows else None, None if rows else fmt, max_rows, format_given=True)
+        return self.submit(job, timeout)
+
+    def _exchange(self, worker: _Worker, job: QueryJob, seconds: float) -> tuple[str, Any]:
         worker.wait_ready(self.STARTUP_SECONDS)
-        worker.send.send((query.text, query.form, fmt, max_rows))
+        worker.send.send(job)
         if not worker.conn.poll(seconds):
             raise QueryTimeout(
-                f"查询超时（超过 {seconds:g} 秒）已被终止。"
-                f" / The query ran longer than {seconds:g} s and was stopped."
+                f"查询超时（超过 {seconds:g} 秒）已被终止。 / The query ran longer than {seconds:g} s and was stopped."
             )
-        status, payload = worker.conn.recv()
+        try:
+            status, payload = worker.conn.recv()
+        except EOFError:  # the worker died under the query: memory cap or stack exhausted
+            code = worker.proc.wait()
+            log.warning("SPARQL worker died under a query (exit %s); replaced", code)
+            return "aborted", code
         return str(status), payload
 
     def _replace(self) -> None:
         """Start a fresh worker in place of a killed one so the next query does not pay the start-up."""
         with self._cond:
-            if not self._closed and self._count < self.size and not self._idle:
-                self._count += 1
-                self._idle.append(_Worker(self.store, self.build_path))
-                self._cond.notify()
+            if self._closed or self._count >= self.size or self._idle:
+                return
+            self._count += 1
+        try:
+            worker = self._new_worker()
+        except OSError:
+            self._release(None)
+            raise
+        self._release(worker)
+
+    def workers(self) -> list[subprocess.Popen[bytes]]:
+        """The processes of the idle workers (for tests and diagnostics)."""
+        with self._cond:
+            return [w.proc for w in self._idle]
 
     def close(self) -> None:
         """Kill idle workers now; busy ones are killed when their query ends."""
@@ -406,3 +406,18 @@ class QueryRunner:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _result(status: str, payload: Any, job: QueryJob) -> QueryOutput:
+    if status == "ok":
+        return QueryOutput(*payload)
+    if status == "rejected":
+        raise QueryRejected(str(payload))
+    if status == "aborted":
+        raise QueryAborted("查询耗尽了资源限制（内存或嵌套深度）已被终止。 / The query exhausted the memory or "
+                           "nesting limit and was stopped.")  # fmt: skip
+    if status == "unfit":
+        message = (f"所请求的结果格式不适用于 {payload} 查询。 / The requested result format does not fit a "
+                   f"{payload} query.")  # fmt: skip
+        raise QueryRejected(message) if job.format_given else NotAcceptable(message)
+    raise QueryFailed(str(payload))

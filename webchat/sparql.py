@@ -1,61 +1,103 @@
 """/sparql: a read-only SPARQL 1.1 Protocol endpoint, its service description and the query page.
 
-Queries are checked by ``kg.sparql.check_query`` and run by a per-build ``kg.sparql.QueryRunner``
-(worker processes with a hard timeout). The default graph is the union of all plan graphs; each
-plan's graph is addressable as ``GRAPH <{IRI_BASE}/graph/{plan}>``.
+The request thread only reads the protocol (method, parameters, strict UTF-8), screens the text
+(``kg.sparql_text.screen``) and negotiates the formats; the query runs in a per-build
+``kg.sparql.QueryRunner`` (worker processes with a hard timeout and no network). The default graph
+is the union of all plan graphs unless the query (FROM / FROM NAMED) or the request
+(``default-graph-uri`` / ``named-graph-uri``) names a dataset; each plan's graph is
+``{IRI_BASE}/graph/{plan}``. A client runs at most ``SPARQL_PER_CLIENT`` queries at once, and a query
+waits at most ``SPARQL_QUEUE_WAIT`` seconds for a worker, so page and API requests keep their threads.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
-from ingest.errors import BadRequest, QueryRejected
+from ingest.errors import BadRequest, QueryRejected, RateLimited
 from kg.examples import examples_json
 from kg.iri import graph_iri
-from kg.sparql import FORMATS, CheckedQuery, QueryOutput, QueryRunner, check_query
+from kg.sparql import FORMATS, GRAPH, ROWS, NotAcceptable, QueryJob, QueryOutput, QueryRunner
+from kg.sparql_text import screen
 from webchat.resources import Build
 
 bp = Blueprint("sparql", __name__)
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FMT = Namespace("http://www.w3.org/ns/formats/")
-_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
-_RDF_OUT = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+# ?format= / ?output= values (SPARQLWrapper, Virtuoso, Fuseki) -> (SELECT/ASK format, CONSTRUCT/DESCRIBE format)
+FORMAT_PARAM: dict[str, tuple[str | None, str | None]] = {
+    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "csv": ("csv", None), "tsv": ("tsv", None),
+    "ttl": (None, "ttl"), "turtle": (None, "ttl"), "nt": (None, "nt"), "ntriples": (None, "nt"),
+    "n-triples": (None, "nt"), "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"), "n3": (None, "n3"),
+    "rdf": (None, "rdfxml"), "rdf+xml": (None, "rdfxml"), "rdfxml": (None, "rdfxml"), "nq": (None, "nq"),
+    "nquads": (None, "nq"), "trig": (None, "trig"),
+    **{media: ((key, None) if kind == ROWS else (None, key)) for key, (media, kind) in FORMATS.items()},
+}  # fmt: skip
+# media types a client may ask for -> format key, per result kind (first = default for */*)
+_OFFERED = {
+    ROWS: [(FORMATS[k][0], k) for k in ("json", "xml", "csv", "tsv")]
+    + [("application/json", "json"), ("application/xml", "xml"), ("text/xml", "xml")],
+    GRAPH: [(FORMATS[k][0], k) for k in ("ttl", "nt", "jsonld", "rdfxml", "nq", "trig", "n3")]
+    + [("application/json", "jsonld"), ("application/xml", "rdfxml"), ("text/xml", "rdfxml"),
+       ("text/plain", "nt"), ("application/x-turtle", "ttl")],
+}  # fmt: skip
+_DESCRIPTION = ("ttl", "nt", "jsonld", "rdfxml")
 _RESULT_FORMATS = (FMT.SPARQL_Results_JSON, FMT.SPARQL_Results_XML, FMT.SPARQL_Results_CSV,
-                   FMT.SPARQL_Results_TSV, FMT.Turtle, FMT["N-Triples"], FMT["JSON-LD"])  # fmt: skip
+                   FMT.SPARQL_Results_TSV, FMT.Turtle, FMT["N-Triples"], FMT["JSON-LD"], FMT.RDF_XML,
+                   FMT["N-Quads"], FMT.TriG, FMT.N3)  # fmt: skip
 
 
 class Runners:
-    """One ``QueryRunner`` per app for the build being served; the previous build's is closed."""
+    """One ``QueryRunner`` per app for the build being served (the previous build's is closed), and
+    the count of queries each client has running."""
 
     def __init__(self, config: Any) -> None:
         self.config = config
         self._lock = threading.Lock()
         self._runner: QueryRunner | None = None
         self._counts: dict[str, dict[str, int]] = {}
+        self._running: dict[str, int] = {}
 
     def for_build(self, build: Build) -> QueryRunner:
         with self._lock:
             if self._runner is None or self._runner.build_path != build.path:
-                old, self._runner = (
-                    self._runner,
-                    QueryRunner(
-                        build.path,
-                        str(self.config["STORE"]),
-                        size=min(4, max(2, int(self.config["THREADS"]))),
-                        timeout=float(self.config["SPARQL_TIMEOUT"]),
-                    ),
-                )
+                size = min(int(self.config["SPARQL_WORKERS"]), max(1, int(self.config["THREADS"]) - 1))
+                old, self._runner = self._runner, QueryRunner(
+                    build.path, str(self.config["STORE"]), size=size,
+                    timeout=float(self.config["SPARQL_TIMEOUT"]), memory_mb=int(self.config["SPARQL_MEMORY_MB"]),
+                    wait=float(self.config["SPARQL_QUEUE_WAIT"]))  # fmt: skip
                 if old is not None:
                     old.close()
             return self._runner
+
+    @contextmanager
+    def slot(self, client: str) -> Iterator[None]:
+        """Hold one of ``client``'s concurrent-query slots, or raise ``RateLimited`` (429)."""
+        cap = int(self.config["SPARQL_PER_CLIENT"])
+        with self._lock:
+            if self._running.get(client, 0) >= cap:
+                exc = RateLimited(f"同一客户端同时最多运行 {cap} 个查询。 / At most {cap} queries at once per client.")
+                exc.retry_after = 2  # type: ignore[attr-defined]
+                raise exc
+            self._running[client] = self._running.get(client, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running[client] -= 1
+                if not self._running[client]:
+                    del self._running[client]
 
     def triple_counts(self, build: Build) -> dict[str, int]:
         """Triples per plan graph of ``build`` (computed once per build)."""
@@ -100,52 +142,62 @@ def _refuse_update() -> None:
     )
 
 
-def query_text() -> str | None:
-    """The query of a SPARQL 1.1 Protocol request (GET, form POST or direct POST), or None."""
-    if request.method == "GET":
-        params = request.args
+def _utf8(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("请求不是有效的 UTF-8。 / The request is not valid UTF-8.") from None
+
+
+def _params(raw: bytes) -> MultiDict[str, str]:
+    """URL-encoded parameters, decoded strictly as UTF-8 (werkzeug would substitute U+FFFD)."""
+    try:
+        return MultiDict(parse_qsl(_utf8(raw), keep_blank_values=True, encoding="utf-8", errors="strict"))
+    except UnicodeDecodeError:
+        raise BadRequest("请求参数不是有效的 UTF-8。 / The parameters are not valid UTF-8.") from None
+
+
+def protocol() -> tuple[str | None, MultiDict[str, str]]:
+    """``(query text or None, all protocol parameters)`` of a GET, form POST or direct POST."""
+    params = _params(request.query_string)
+    text: str | None = None
+    if request.method in ("GET", "HEAD"):
+        pass
     elif request.mimetype == "application/x-www-form-urlencoded":
-        params = request.form
+        params.update(_params(request.get_data()))
     elif request.mimetype == "application/sparql-query":
-        return request.get_data(as_text=True)
+        text = _utf8(request.get_data())
     elif request.mimetype == "application/sparql-update":
         _refuse_update()
     else:
         raise UnsupportedMediaType()
     if "update" in params:
         _refuse_update()
-    if "default-graph-uri" in params or "named-graph-uri" in params:
-        raise QueryRejected(
-            "不支持 default-graph-uri / named-graph-uri；请在查询中使用 GRAPH。"
-            " / default-graph-uri and named-graph-uri are not supported; use GRAPH in the query."
-        )
-    if len(params.getlist("query")) > 1:
+    queries = params.getlist("query")
+    if len(queries) > 1 or (text is not None and queries):
         raise BadRequest("只能提交一个 query 参数。 / Exactly one query parameter is allowed.")
-    return params.get("query")
+    return (text if text is not None else (queries[0] if queries else None)), params
 
 
-def choose_format(form: str) -> str:
-    """``?format=`` if given, else the best Accept match for the query form, else its default."""
-    kind = "rows" if form in ("SELECT", "ASK") else "graph"
-    wanted = request.args.get("format")
+def formats(params: MultiDict[str, str]) -> tuple[str | None, str | None, bool]:
+    """``(SELECT/ASK format, CONSTRUCT/DESCRIBE format, given by parameter)`` for this request."""
+    wanted = params.get("format") or params.get("output")
     if wanted:
-        if (
-            wanted not in FORMATS
-            or FORMATS[wanted][1] != kind
-            or (form == "ASK" and wanted in ("csv", "tsv"))
-        ):
-            raise BadRequest(
-                f"format={wanted} 不适用于 {form} 查询。 / format={wanted} does not fit a {form} query."
-            )
-        return wanted
-    offered = {FORMATS[k][0]: k for k in FORMATS if FORMATS[k][1] == kind}
-    if form == "ASK":
-        offered = {m: k for m, k in offered.items() if k in ("json", "xml")}
-    aliases = {m: k for m, k in _ALIASES.items() if k in offered.values()}
-    if kind == "graph":
-        aliases = {"application/json": "jsonld"}
-    best = request.accept_mimetypes.best_match([*offered, *aliases])
-    return (offered | aliases).get(best or "", "json" if kind == "rows" else "ttl")
+        if wanted.lower() not in FORMAT_PARAM:
+            raise BadRequest(f"不支持的 format={wanted}。 / Unsupported format={wanted}.")
+        rows, graph = FORMAT_PARAM[wanted.lower()]
+        return rows, graph, True
+    accept = request.accept_mimetypes
+    if not accept:  # no Accept header: the defaults
+        return "json", "ttl", False
+    picked = []
+    for kind in (ROWS, GRAPH):
+        offered = dict(_OFFERED[kind])
+        best = accept.best_match([media for media, _key in _OFFERED[kind]])
+        picked.append(offered[best] if best else None)
+    if picked == [None, None]:
+        raise NotAcceptable("没有可接受的结果格式（Accept）。 / None of the result formats is acceptable (Accept).")
+    return picked[0], picked[1], False
 
 
 def output_response(out: QueryOutput) -> Response:
@@ -160,36 +212,36 @@ def output_response(out: QueryOutput) -> Response:
 
 
 def _wants_page() -> bool:
+    """Only a client that names text/html (a browser) gets the page; */* gets the description."""
     accept = request.accept_mimetypes
-    return (
-        request.method == "GET"
-        and accept.accept_html
-        and accept.best_match(["text/html", "text/turtle", "application/n-triples", "application/ld+json"])
-        == "text/html"
-    )
+    offered = [FORMATS[k][0] for k in _DESCRIPTION] + ["text/html"]
+    return any(value == "text/html" and q > 0 for value, q in accept) and accept.best_match(offered) == "text/html"
 
 
 @bp.route("/sparql", methods=["GET", "POST"], endpoint="endpoint")
 def endpoint() -> Response | str:
-    text = query_text()
+    text, params = protocol()
     if text is None:
         if request.method == "POST":
             raise BadRequest("缺少 query 参数。 / The query parameter is missing.")
         if _wants_page():
             lang = "en" if request.args.get("lang") == "en" else "zh"
-            return render_template(
-                "sparql.html",
-                endpoint_url=url_for("sparql.endpoint"),
-                examples=examples_json(lang),
-                lang=lang,
-            )
+            build = current_build()
+            return render_template("sparql.html", endpoint_url=url_for("sparql.endpoint"),
+                                   examples=examples_json(lang), lang=lang,
+                                   id_base=iri_base(build).rstrip("/") + "/id/")  # fmt: skip
         return description()
+    screen(text, int(current_app.config["SPARQL_MAX_QUERY_BYTES"]))
+    rows_format, graph_format, given = formats(params)
     build = current_build()
-    checked: CheckedQuery = check_query(
-        text, int(current_app.config["SPARQL_MAX_QUERY_BYTES"]), iri_base(build)
-    )
-    fmt = choose_format(checked.form)
-    out = runners().for_build(build).run(checked, fmt, int(current_app.config["SPARQL_MAX_ROWS"]))
+    defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    job = QueryJob(
+        text, rows_format, graph_format, int(current_app.config["SPARQL_MAX_ROWS"]),
+        tuple(defaults) if defaults or named else None, tuple(named) if defaults or named else None,
+        iri_base(build).rstrip("/") + "/graph/", given,
+    )  # fmt: skip
+    with runners().slot(request.remote_addr or "-"):
+        out = runners().for_build(build).submit(job)
     return output_response(out)
 
 
@@ -233,17 +285,24 @@ def description_graph(build: Build, endpoint_iri: str) -> Graph:
     return g
 
 
+_RDFLIB = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+
+
 @bp.route("/sparql/description", endpoint="description")
 def description() -> Response:
+    """The service description in Turtle, N-Triples, JSON-LD or RDF/XML (406 for anything else)."""
     build = current_build()
+    wanted = FORMAT_PARAM.get((request.args.get("format") or "").lower(), (None, None))[1]
+    if wanted not in _RDFLIB:
+        best = request.accept_mimetypes.best_match([FORMATS[k][0] for k in _DESCRIPTION]) \
+            if request.accept_mimetypes else FORMATS["ttl"][0]
+        if best is None:
+            raise NotAcceptable("服务描述只提供 Turtle、N-Triples、JSON-LD 和 RDF/XML。"
+                                " / The service description comes as Turtle, N-Triples, JSON-LD or RDF/XML.")
+        wanted = next(k for k in _DESCRIPTION if FORMATS[k][0] == best)
     graph = description_graph(build, url_for("sparql.endpoint", _external=True))
-    wanted = request.args.get("format")
-    if wanted not in _RDF_OUT:
-        best = request.accept_mimetypes.best_match(
-            ["text/turtle", "application/n-triples", "application/ld+json"]
-        )
-        wanted = {"application/n-triples": "nt", "application/ld+json": "jsonld"}.get(best or "", "ttl")
-    body = graph.serialize(format=_RDF_OUT[wanted], encoding="utf-8")
-    resp = Response(body, content_type=FORMATS[wanted][0] + ("" if wanted == "jsonld" else "; charset=utf-8"))
+    body = graph.serialize(format=_RDFLIB[wanted], encoding="utf-8")
+    media = FORMATS[wanted][0]
+    resp = Response(body, content_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
     resp.headers["Vary"] = "Accept"
     return resp
