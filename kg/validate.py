@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.namespace import SH
@@ -110,3 +111,22 @@ def validate_plan(dataset: Dataset, passages: Sequence[Passage], facts: Sequence
         report += "Record checks:\n" + "\n".join(f"  {m}" for m in problems[:50])
     return ValidationResult(conforms=bool(conforms) and not problems, report=report,
                             violations=violations + len(problems))
+
+
+def validate_build(build_dir: Path, passages: Sequence[Passage], facts: Sequence[Fact]) -> ValidationResult:
+    """Every plan of a build on its own (``validate_plan`` on ``graphs/<plan>.nq``): linear in the build."""
+    from kg.build import quiet_dataset_deprecations
+
+    plan_of = {p.id: p.plan for p in passages}
+    reports, violations, conforms = [], 0, True
+    for nq in sorted((build_dir / "graphs").glob("*.nq")):
+        ds = Dataset(default_union=True)
+        with quiet_dataset_deprecations():
+            ds.parse(nq, format="nquads")
+        plan = nq.stem
+        result = validate_plan(ds, [p for p in passages if p.plan == plan],
+                               [f for f in facts if plan_of.get(f.passage) == plan])
+        conforms, violations = conforms and result.conforms, violations + result.violations
+        if not result.conforms:
+            reports.append(f"{plan}:\n{result.report}")
+    return ValidationResult(conforms=conforms, report="\n".join(reports), violations=violations)

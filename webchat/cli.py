@@ -1,4 +1,4 @@
-"""The ``plankg`` command: ingest, validate, stats, export, ask, sparql, serve."""
+"""The ``plankg`` command: ingest, validate, stats, export, ask, sparql, report, serve."""
 
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--quiet", action="store_true")
     ing.set_defaults(func=cmd_ingest)
 
-    sub.add_parser("validate", help="SHACL-validate the current build").set_defaults(func=cmd_validate)
+    val = sub.add_parser("validate", help="SHACL-validate the current build, plan by plan")
+    val.add_argument("--full", action="store_true", help="validate the union of all plans with every shape")
+    val.set_defaults(func=cmd_validate)
     sub.add_parser("stats", help="counts per class of the current build").set_defaults(func=cmd_stats)
 
     exp = sub.add_parser("export", help="print the graph")
@@ -64,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     sq.add_argument("query")
     sq.add_argument("--format", choices=["json", "xml", "csv", "tsv", "ttl", "nt", "jsonld"])
     sq.set_defaults(func=cmd_sparql)
+
+    sub.add_parser("report", help="declined and unhelpful questions by plan and section").set_defaults(
+        func=cmd_report)
 
     srv = sub.add_parser("serve", help="serve the web app with gunicorn")
     srv.add_argument("--host")
@@ -111,10 +116,13 @@ def _open_build(settings: Any) -> Any:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Any) -> int:
-    from kg.validate import validate
+    from kg.validate import validate, validate_build
 
     build = _open_build(settings)
-    result = validate(build.dataset)
+    if getattr(args, "full", False):
+        result = validate(build.dataset)
+    else:
+        result = validate_build(build.path, build.passages, build.facts)
     print("conforms" if result.conforms else result.report)
     return 0 if result.conforms else 1
 
@@ -160,6 +168,13 @@ def cmd_sparql(args: argparse.Namespace, settings: Any) -> int:
     sys.stdout.write(out.body.decode("utf-8"))
     if out.truncated:
         print(f"plankg: result cut at {out.rows} rows (PLANKG_SPARQL_MAX_ROWS)", file=sys.stderr)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, settings: Any) -> int:
+    from webchat.feedback import report, report_markdown
+
+    sys.stdout.write(report_markdown(report(settings)))
     return 0
 
 
