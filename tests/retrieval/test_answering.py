@@ -1,0 +1,141 @@
+"""The answering stages, each alone on hand-built inputs: analysis, typo repair, routing, graph
+candidates, verification, rendering, scoring data and lexicons."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from ingest.quantities import quantities, unsupported_quantities
+from retrieval.answering.analysis import analyse
+from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
+from retrieval.answering.lexicon import LEXICON_DIR, lexicon
+from retrieval.answering.render import clean, heading_title
+from retrieval.answering.routing import Gazetteer, foreign_plan, route
+from retrieval.answering.scoring import WEIGHTS
+from retrieval.answering.types import Candidate, Citation
+from retrieval.answering.typos import Vocabulary, correct
+from retrieval.answering.verify import problems
+from retrieval.evaluate import question_sets
+from tests.conftest import ROOT
+from tests.retrieval.answering_kb import factbase, passages
+
+KB = factbase()
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("常住人口是多少？", "value"), ("有几个重点镇？", "count"), ("重点镇有哪些？", "list"),
+    ("一心两轴是什么意思？", "definition"), ("东坡镇在哪个位置？", "membership"),
+    ("是否建设垃圾焚烧厂？", "yesno"), ("怎么保护耕地？", "overview"),
+    ("How many key towns are there?", "count"), ("What is the urbanization rate in 2035?", "value"),
+])
+def test_answer_types(question: str, kind: str) -> None:
+    assert analyse(question).answer_type == kind
+
+
+def test_constraints_year_status_level_and_script() -> None:
+    f = analyse("到2035年，甲山縣的城鎮化率要達到多少？")
+    assert (f.year, f.status, f.script, f.lang) == (2035, "Planned", "traditional", "zh")
+    assert "城镇化率" in f.text
+    assert analyse("现在常住人口有多少？").status == "Current"
+    assert analyse("有哪些国家级森林公园？").level == "国家级"
+    e = analyse("How many forest parks are there?")
+    assert e.lang == "en" and "森林公园" in e.search_text
+
+
+def test_typo_repair_only_to_a_term_of_the_plan() -> None:
+    vocab = Vocabulary.from_terms(["自来水", "普及率", "生态保护", "中心村"], "自来水普及率 生态保护 中心村")
+    assert correct("自来睡普及率多少", vocab)[0] == "自来水普及率多少"
+    assert correct("生太保护怎么做", vocab)[1] == (("生太保护", "生态保护"),)
+    assert correct("中心材有几个", vocab)[0] == "中心村有几个"  # one slip, same initial
+    assert correct("中心林有几个", vocab)[1] == ()  # different initial: not a slip of 中心村
+    assert correct("自来水普及率", vocab)[1] == ()  # written right: untouched
+    assert correct("几个", vocab)[1] == ()  # question words are never corrected
+
+
+def test_gazetteer_routes_a_named_county_or_town() -> None:
+    g = Gazetteer.build(KB.plans.values(), KB.entities.values())
+    served = sorted(KB.plans)
+    assert route("乙水县的城镇化率是多少", g, None, served).plans == ("b",)
+    assert route("乙水县的城镇化率是多少", g, "a", served).plans == ("b",)  # the named county wins
+    assert route("北川镇是重点镇吗", g, None, served).plans == ("b",)
+    assert route("城镇化率是多少", g, "a", served).plans == ("a",)  # the page's plan is the default
+    ambiguous = route("城镇化率是多少", g, None, served, ["b", "a"])
+    assert ambiguous.clarify and ambiguous.plans == ("b", "a")
+    assert route("Yishui urbanization rate", g, None, served).plans == ("b",)
+    assert foreign_plan("丙河市国土空间总体规划里人口多少", g) == "丙河市"
+    assert foreign_plan("甲山县国土空间总体规划里人口多少", g) is None
+
+
+def test_indicator_candidates_respect_status_and_year() -> None:
+    rank = {p.id: i for i, p in enumerate(passages())}
+    now = indicator_candidates(analyse("现在常住人口是多少？"), KB, "a", rank)
+    fine = [c for c in now if not c.violations]
+    assert fine and all("30.5万人" in c.text for c in fine)
+    assert all("status" in c.violations for c in now if "35万人" in c.text and "30.5" not in c.text)
+    later = indicator_candidates(analyse("到2035年常住人口是多少？"), KB, "a", rank)
+    assert any("35万人" in c.text and not c.violations for c in later)
+
+
+def test_indicator_candidates_stay_in_their_plan() -> None:
+    cands = indicator_candidates(analyse("城镇化率是多少？"), KB, "b", {})
+    assert cands and all(c.plan == "b" and "58%" in c.text and "65%" not in c.text for c in cands)
+
+
+def test_an_entity_named_with_an_unsupported_predicate_is_not_answered_with_its_description() -> None:
+    frame = analyse("东坡镇的人口是多少？")
+    for c in entity_candidates(frame, KB, "a", {}):
+        assert problems(frame, c), c.text
+
+
+def test_a_class_list_is_complete_with_the_plans_count() -> None:
+    (c,) = list_candidates(analyse("有哪些重点镇？"), KB, "a", {})
+    assert all(t in c.text for t in ("东坡镇", "西岭镇", "南湖镇")) and "北川镇" not in c.text
+    assert "3个" in c.text
+
+
+def test_numbers_are_compared_as_parsed_quantities() -> None:
+    source = "建成3处公园，总投资20亿元。"
+    assert [q.unit for q in unsupported_quantities("建成5个公园，投资20亿元", source)] == ["个"]
+    assert not unsupported_quantities("投资20亿元", source)
+    assert unsupported_quantities("投资20万元", source)
+    assert [(q.value, q.unit) for q in quantities("达到９５%以上")] == [(95.0, "%")]
+    p = passages()[0]
+    bad = Candidate("text", "常住人口达到36万人。", [Citation(p, p.text)], "a")
+    assert "numbers" in problems(analyse("常住人口是多少？"), bad)
+
+
+def test_rendered_text_has_no_markup_or_layout_gaps() -> None:
+    assert clean("**规划目标**\t小学\t应独立占地") == "规划目标，小学，应独立占地"
+    assert clean("城镇  开发\n\n\n边界") == "城镇开发\n边界"
+    assert heading_title("6.2 完善公共服务") == "完善公共服务"
+    assert heading_title("第三条 规划范围") == "规划范围"
+
+
+def test_weights_name_the_set_they_were_fitted_on() -> None:
+    w = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    assert "tune split" in w["fitted_on"] and "heldout" not in w["fitted_on"] and w["date"]
+    assert 0 < w["answer_threshold"] < 1
+
+
+@pytest.mark.parametrize("path", sorted(LEXICON_DIR.glob("*.tsv")), ids=lambda p: p.name)
+def test_every_lexicon_says_where_its_words_come_from_and_loads(path) -> None:  # type: ignore[no-untyped-def]
+    head = path.read_text(encoding="utf-8").splitlines()[0]
+    assert head.startswith("# ") and len(head) > 40
+    assert lexicon()  # every file parses
+
+
+def test_no_lexicon_entry_mirrors_a_test_question() -> None:
+    sets = question_sets(ROOT / "tests" / "data")
+    questions = [re.sub(r"[^\w]", "", q.question.lower()) for qs in sets.values() for q in qs]
+    for path in LEXICON_DIR.glob("*.tsv"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                continue
+            for cell in line.split("\t"):
+                for alt in re.split(r"[|\s]", cell):
+                    plain = re.sub(r"[^\w]", "", alt.lower())
+                    if len(plain) >= 8:  # a long entry that is most of a question would be fitted to it
+                        assert not any(plain in q and len(plain) >= 0.6 * len(q) for q in questions), alt
