@@ -27,11 +27,17 @@ def main() -> int:
     from sklearn.linear_model import LogisticRegression
 
     from bench.eval_answers import open_eval_build
+    from bench.templates import template_questions
     from retrieval.answering import context_for
     from retrieval.answering.pipeline import gather
-    from retrieval.answering.scoring import FEATURES, TOPIC_FEATURES, WEIGHTS, candidate_features, query_features
+    from retrieval.answering.scoring import (
+        FEATURES,
+        TOPIC_FEATURES,
+        WEIGHTS,
+        candidate_features,
+        query_features,
+    )
     from retrieval.answering.verify import problems
-    from bench.templates import template_questions
     from retrieval.evaluate import question_sets
 
     ap = argparse.ArgumentParser()
