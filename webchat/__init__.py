@@ -15,7 +15,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(load_settings(test_config))
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_CONTENT_LENGTH"])
-    from webchat import api, chat, entities, errors, headers, jsonio, limits, openapi, resources, sparql
+    from webchat import (
+        api,
+        chat,
+        entities,
+        errors,
+    feedback,
+        headers,
+        jsonio,
+        limits,
+        openapi,
+        passages,
+        resources,
+        sparql,
+    )
 
     app.json = jsonio.StrictJSONProvider(app)
     errors.init_app(app)
@@ -26,6 +39,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(entities.bp)
+    app.register_blueprint(passages.bp)
+    feedback.init_app(app)
     res = resources.Resources(app.config)
     app.extensions["plankg"] = res
     res.warm()

@@ -90,15 +90,42 @@ def search() -> Response:
 
 @bp.get("/passages/<pid>")
 def passage(pid: str) -> Response:
-    p = build().passage(pid)
-    return jsonify({"id": p.id, "plan": p.plan, "section": p.section, "heading": p.heading,
-                    "path": list(p.path), "text": p.text, "start": p.start, "end": p.end})
+    """JSON for JSON clients; the readable page (webchat/passages.py) for browsers navigating here."""
+    from webchat import passages
+
+    b = build()
+    p = b.passage(pid)
+    if passages.wants_html():
+        return passages.passage_page(b, p)
+    resp = jsonify(passages.passage_json(b, p))
+    resp.vary.add("Accept")
+    return resp
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} 必须是 {low} 到 {high} 之间的整数") from None
+    if not low <= value <= high:
+        raise BadRequest(f"{name} 必须是 {low} 到 {high} 之间的整数")
+    return value
 
 
 @bp.get("/plans")
 def plans() -> Response:
-    return jsonify({"plans": [{"id": m.id, "title": m.title, "publisher": m.publisher, "issued": m.issued,
-                               "period": [m.period_start, m.period_end]} for m in build().plans]})
+    """Paged, searchable plan list: ``?q=`` (title, id, pinyin, region), ``offset``, ``limit`` (1–100)."""
+    q = request.args.get("q", "")
+    if len(q) > 100:
+        raise BadRequest("q 最多 100 个字符")
+    q = _CONTROL.sub("", q)
+    offset = _int_arg("offset", 0, 0, 10**9)
+    limit = _int_arg("limit", 20, 1, 100)
+    page, total = build().catalog.search(q, offset, limit)
+    return jsonify({"plans": page, "total": total, "offset": offset, "limit": limit})
 
 
 @bp.get("/health")
@@ -106,5 +133,6 @@ def health() -> Response:
     res = current_app.extensions["plankg"]
     b = res.current()
     return jsonify({"ok": True, "build": b.build_id, "model": b.manifest["model"],
-                    "plans": [{"id": m.id, "title": m.title} for m in b.plans],
-                    "passages": len(b.passages), "warning": res.error})
+                    "counts": {"plans": len(b.plans), "passages": len(b.passages), "facts": len(b.facts)},
+                    "passages": len(b.passages), "default_plan": current_app.config.get("DEFAULT_PLAN") or None,
+                    "warning": res.error})

@@ -1,4 +1,4 @@
-"""The resident-facing pages: chat, widget script, embed demo."""
+"""The resident-facing pages: chat, widget script, the staff embedding page, embed demo, favicon."""
 
 from __future__ import annotations
 
@@ -8,31 +8,36 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from webchat.resources import Build
+from webchat.suggest import resident_questions
 
 bp = Blueprint("chat", __name__)
 
-SUGGESTIONS = {
-    "zh": ["有几个森林公园？", "哪些是重点镇？", "城镇污水集中处理率要达到多少？", "规划期限是哪几年？"],
-    "en": ["How many forest parks are there?", "Which towns are key towns?",
-           "What is the sewage treatment target?", "What period does the plan cover?"],
-}
-
 
 def _build() -> Build:
-    return current_app.extensions["plankg"].current()
+    return current_app.extensions["plankg"].current()  # type: ignore[no-any-return]
 
 
 def _lang() -> str:
     return "en" if request.args.get("lang") == "en" else "zh"
 
 
+def chosen_plan(b: Build) -> str:
+    """``?plan=`` when it names a served plan, else the DEFAULT_PLAN setting, else the first plan."""
+    ids = b.plan_ids()
+    for candidate in (request.args.get("plan"), current_app.config.get("DEFAULT_PLAN")):
+        if candidate and candidate in ids:
+            return str(candidate)
+    return ids[0] if ids else ""
+
+
 @bp.get("/")
 def index() -> Response:
     b = _build()
     lang = _lang()
-    default_plan = b.plans[0].id if b.plans else ""
-    html = render_template("index.html", plans=[{"id": p.id, "title": p.title} for p in b.plans],
-                           default_plan=default_plan, suggestions=SUGGESTIONS[lang], lang=lang)
+    plan = chosen_plan(b)
+    plans = [{"id": p.id, "title": p.title, "publisher": p.publisher} for p in b.plans]
+    html = render_template("index.html", plans=plans, default_plan=plan,
+                           suggestions=resident_questions(b, plan or None, lang), lang=lang)
     return Response(html, mimetype="text/html")
 
 
@@ -41,10 +46,9 @@ def embed() -> Response:
     """For staff of sites that embed the chat: the snippet (absolute URL from PUBLIC_URL) and its options."""
     b = _build()
     widget = url_for("chat.widget", _external=True)
-    default_plan = b.plans[0].id if b.plans else ""
-    snippet = f'<script src="{widget}" data-plan="{default_plan}" async></script>'
+    snippet = f'<script src="{widget}" data-plan="{chosen_plan(b)}" async></script>'
     html = render_template("embed.html", embed_snippet=snippet, lang=_lang(),
-                           cors_origins=sorted(current_app.config["CORS_ORIGINS"].split()))
+                           cors_origins=sorted(str(current_app.config["CORS_ORIGINS"]).split()))
     return Response(html, mimetype="text/html")
 
 
@@ -69,9 +73,15 @@ def widget() -> Response:
     return resp
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    svg = (Path(current_app.static_folder or "static") / "favicon.svg").read_bytes()
+    resp = Response(svg, mimetype="image/svg+xml")
+    resp.headers["Cache-Control"] = "public, max-age=86400"
+    return resp
+
+
 @bp.get("/embed-demo")
 def embed_demo() -> Response:
-    b = _build()
-    html = render_template("embed_demo.html", widget_url=url_for("chat.widget"),
-                           default_plan=b.plans[0].id if b.plans else "")
+    html = render_template("embed_demo.html", widget_url=url_for("chat.widget"), default_plan=chosen_plan(_build()))
     return Response(html, mimetype="text/html")

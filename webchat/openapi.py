@@ -91,11 +91,22 @@ def schemas(max_question: int) -> dict[str, Any]:
                          "end": {**_int, "description": "End offset (exclusive)."}}),
         "Plan": _obj({"id": _str, "title": _str, "publisher": _str, "issued": _str,
                       "period": {"type": "array", "items": {"type": ["integer", "null"]},
-                                 "minItems": 2, "maxItems": 2}}),
-        "Plans": _obj({"plans": {"type": "array", "items": _ref("Plan")}}),
+                                 "minItems": 2, "maxItems": 2},
+                      "level": {**_str, "description": "Administrative level of the plan (empty when unknown)."},
+                      "region": {**_str, "description": "Region the plan covers, province → village (empty when unknown)."}}),
+        "Plans": _obj({"plans": {"type": "array", "items": _ref("Plan")},
+                       "total": {**_int, "description": "Plans matching `q` in all (not only this page)."},
+                       "offset": _int, "limit": _int}),
+        "FeedbackRequest": _obj(
+            {"question": question, "helpful": {"type": "boolean"}, "plan": {**plan, "maxLength": 200},
+             "outcome": {"type": ["string", "null"], "maxLength": 20, "description": "The answer's `mode`."},
+             "comment": {"type": ["string", "null"], "maxLength": 1000},
+             "sections": {"type": ["array", "null"], "items": _str, "description": "Cited sections."}},
+            ["question", "helpful"]),
+        "FeedbackStored": _obj({"ok": {"const": True}}),
         "Health": _obj({"ok": {"const": True}, "build": _str, "model": _str,
-                        "plans": {"type": "array", "items": _obj({"id": _str, "title": _str})},
-                        "passages": _int,
+                        "counts": _obj({"plans": _int, "passages": _int, "facts": _int}),
+                        "passages": _int, "default_plan": _nullable_str,
                         "warning": {**_nullable_str, "description": "Set when a newer build failed to load."}}),
     }
 
@@ -154,8 +165,20 @@ def paths(max_question: int) -> dict[str, Any]:
             {**_ok("Passage", "The passage."), **_errs(404, *limited)},
             parameters=[{"name": "pid", "in": "path", "required": True, "schema": _str,
                          "description": "Passage id, as in a citation."}])},
-        "/api/plans": {"get": _op("plans", "The plans being served",
-                                  {**_ok("Plans", "Plan metadata."), **_errs(*limited)})},
+        "/api/feedback": {"post": _op(
+            "feedback", "👍/👎 (and an optional comment) on one answer; phone and ID numbers masked, no IP",
+            {"201": {"description": "Stored.", "content": {JSON: {"schema": _ref("FeedbackStored")}}},
+             **_errs(400, 413, 415, *limited)},
+            requestBody={"required": True, "content": {JSON: {"schema": _ref("FeedbackRequest")}}})},
+        "/api/plans": {"get": _op(
+            "plans", "The plans being served: searchable (title, id, pinyin, region) and paged",
+            {**_ok("Plans", "One page of plan metadata, in plan id order."), **_errs(400, *limited)},
+            parameters=[
+                _query("q", {"type": "string", "maxLength": 100}, "Substring of the title, id, region, "
+                       "the title's pinyin (`pingquan`) or its initials (`pqs`); empty: every plan."),
+                _query("offset", {"type": "integer", "minimum": 0, "maximum": 10**9, "default": 0}, "Plans to skip."),
+                _query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+                       "Plans per page.")])},
         "/api/health": {"get": _op(
             "health", "Build and model being served (not rate limited)",
             {**_ok("Health", "Serving."), **_errs(503)}, tag="meta")},

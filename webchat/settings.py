@@ -29,6 +29,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
                         "client address (werkzeug ProxyFix); 0 ignores the header."),
     "PUBLIC_URL": ("", "Public base URL of this server (e.g. `https://plan.example.gov.cn`) for absolute "
                    "links such as the embed snippet; empty: `http://HOST:PORT`. Never taken from the Host header."),
+    "STAFF_TOKEN": ("", "Access token of the staff report page `/staff/report`; empty: the page is off."),
     "CORS_ORIGINS": ("", "Space-separated exact origins allowed to call /api and /sparql from a browser."),
     "FRAME_ANCESTORS": ("'self'", "CSP frame-ancestors for pages (iframe embedding)."),
     "MAX_QUESTION_CHARS": (500, "Longest question accepted."),

@@ -2,9 +2,12 @@
  *   <script src="https://HOST/widget.js" data-plan="PLAN-ID" async></script>
  * Options (data- attributes on that script tag): data-plan, data-position (bottom-right | bottom-left),
  * data-title, data-color (CSS colour), data-lang (zh | en), data-open ("true" opens on load),
- * data-api-base (override; default: where this script was loaded from).
+ * data-offset-x / data-offset-y (px from the corner, e.g. to clear a host's "back to top" button),
+ * data-z-index, data-api-base (override; default: where this script was loaded from).
+ * The conversation is kept in sessionStorage (per API base and plan) and comes back after a reload.
  * Isolation: everything lives in an open shadow root on one <plankg-widget> element; the only global
- * is window.PlanKGWidget. No framework, no external requests except POST {base}/api/ask.
+ * is window.PlanKGWidget. No framework, no external requests except to {base}/api/ (ask, feedback,
+ * passages, plans).
  * The API must allow the host page's origin (CORS) when the widget is embedded on another site.
  */
 (function () {
@@ -28,7 +31,8 @@
       send: "发送",
       welcome: "您好！可以询问国土空间总体规划的内容，回答会附上规划原文出处。",
       note: "仅依据已发布的规划文本作答",
-      required: "请输入问题。"
+      required: "请输入问题。",
+      corsWarn: "plankg widget: this page's origin {o} is not allowed by the server; add it to PLANKG_CORS_ORIGINS."
     },
     en: {
       title: "Plan Q&A",
@@ -39,7 +43,8 @@
       send: "Send",
       welcome: "Hello! Ask about the territorial spatial master plan; answers cite the plan text.",
       note: "Answers rely only on the published plan text",
-      required: "Please enter a question."
+      required: "Please enter a question.",
+      corsWarn: "plankg widget: this page's origin {o} is not allowed by the server; add it to PLANKG_CORS_ORIGINS."
     }
   };
 
@@ -64,22 +69,22 @@
 
   var CSS_TEXT = [
     ":host{all:initial !important;}",
-    ".pkg-root{all:initial;--pkg-primary:#1d4f91;--pkg-ink:#1f2933;--pkg-soft:#52606d;--pkg-line:#d9dee5;",
-    "font:15px/1.65 'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',",
+    ".pkg-root{all:initial;--pkg-ox:20px;--pkg-oy:20px;--pkg-z:2147483000;--pkg-primary:#1d4f91;--pkg-ink:#1f2933;--pkg-soft:#52606d;--pkg-line:#d9dee5;",
+    "font:16px/1.65 'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',",
     "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--pkg-ink);}",
     ".pkg-root *,.pkg-root *::before,.pkg-root *::after{box-sizing:border-box;}",
     ".pkg-root [hidden]{display:none !important;}",
     "button,input{font:inherit;color:inherit;margin:0;}",
     ":focus-visible{outline:3px solid #f0b429;outline-offset:2px;}",
-    ".pkg-launcher{position:fixed;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;",
+    ".pkg-launcher{position:fixed;bottom:var(--pkg-oy);z-index:var(--pkg-z);display:flex;align-items:center;gap:8px;",
     "height:52px;padding:0 20px 0 16px;border:0;border-radius:26px;background:var(--pkg-primary);color:#fff;",
     "font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 6px 20px rgba(15,30,60,.28);}",
     ".pkg-launcher:hover{filter:brightness(1.08);}",
     ".pkg-launcher svg{width:22px;height:22px;fill:currentColor;flex:none;}",
-    ".pkg-right .pkg-launcher,.pkg-right .pkg-panel{right:20px;}",
-    ".pkg-left .pkg-launcher,.pkg-left .pkg-panel{left:20px;}",
-    ".pkg-panel{position:fixed;bottom:84px;z-index:2147483001;width:380px;max-width:calc(100vw - 40px);",
-    "height:560px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:#fff;",
+    ".pkg-right .pkg-launcher,.pkg-right .pkg-panel{right:var(--pkg-ox);}",
+    ".pkg-left .pkg-launcher,.pkg-left .pkg-panel{left:var(--pkg-ox);}",
+    ".pkg-panel{position:fixed;bottom:calc(var(--pkg-oy) + 64px);z-index:calc(var(--pkg-z) + 1);width:380px;max-width:calc(100vw - 40px);",
+    "height:560px;max-height:calc(100vh - var(--pkg-oy) - 90px);display:flex;flex-direction:column;background:#fff;",
     "border:1px solid var(--pkg-line);border-radius:12px;overflow:hidden;box-shadow:0 12px 40px rgba(15,30,60,.25);}",
     ".pkg-header{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:12px 14px;",
     "background:var(--pkg-primary);color:#fff;}",
@@ -99,38 +104,55 @@
     "padding:10px 12px;margin-right:16px;}",
     ".pkg-error{background:#fdeceb;border-color:#f3c2bd;color:#8a1f17;}",
     ".pkg-answer-text{white-space:pre-line;overflow-wrap:anywhere;}",
-    ".pkg-answer-status{display:inline-block;margin:0 0 4px;font-size:12px;color:#8a5a00;background:#fff6e0;",
+    ".pkg-answer-status{display:inline-block;margin:0 0 4px;font-size:14px;color:#8a5a00;background:#fff6e0;",
     "border-radius:4px;padding:0 6px;}",
     ".pkg-citations{margin-top:8px;}",
-    ".pkg-citations-title{margin:0 0 4px;font-size:12px;font-weight:600;color:var(--pkg-soft);}",
+    ".pkg-citations-title{margin:0 0 4px;font-size:14px;font-weight:600;color:var(--pkg-soft);}",
     ".pkg-citation-list{list-style:none;margin:0;padding:0;display:grid;gap:4px;}",
     ".pkg-citation{border:1px solid var(--pkg-line);border-radius:6px;background:#fbfcfd;font-size:14px;}",
     ".pkg-citation-summary{cursor:pointer;padding:5px 8px;display:flex;gap:6px;align-items:baseline;}",
-    ".pkg-chip{flex:none;font-size:11px;font-weight:600;color:var(--pkg-primary);background:#e8eef7;",
+    ".pkg-chip{flex:none;font-size:14px;font-weight:600;color:var(--pkg-primary);background:#e8eef7;",
     "border-radius:9px;padding:0 7px;white-space:nowrap;}",
     ".pkg-citation-heading{overflow-wrap:anywhere;}",
     ".pkg-citation-body{padding:0 8px 8px;}",
-    ".pkg-citation-path{margin:0 0 4px;font-size:12px;color:var(--pkg-soft);}",
+    ".pkg-citation-path{margin:0 0 4px;font-size:14px;color:var(--pkg-soft);}",
     ".pkg-citation-text{margin:0;padding:6px 8px;border-left:3px solid #b9c9e0;background:#f4f6f9;",
     "white-space:pre-line;overflow-wrap:anywhere;}",
-    ".pkg-citation-quote{margin:4px 0 0;font-size:13px;}",
-    ".pkg-citation-link{display:inline-block;margin-top:4px;font-size:13px;color:var(--pkg-primary);}",
+    ".pkg-citation-quote{margin:4px 0 0;font-size:14px;}",
+    ".pkg-citation-link{display:inline-block;margin-top:4px;font-size:14px;color:var(--pkg-primary);}",
     "mark{background:#fff1b8;color:inherit;padding:0 1px;border-radius:2px;}",
-    ".pkg-muted{margin:0;font-size:13px;color:var(--pkg-soft);}",
-    ".pkg-entities{margin-top:6px;display:flex;flex-wrap:wrap;gap:4px;font-size:12px;}",
-    ".pkg-entities-title{color:var(--pkg-soft);font-weight:600;}",
-    ".pkg-entity{border:1px solid var(--pkg-line);border-radius:9px;padding:0 6px;}",
+    ".pkg-muted{margin:0;font-size:14px;color:var(--pkg-soft);}",
+    ".pkg-entities{margin:6px 0 0;font-size:14px;color:var(--pkg-soft);}",
+    ".pkg-answer-text p{margin:0 0 .6em;white-space:pre-line;}.pkg-answer-text p:last-child{margin-bottom:0;}",
+    ".pkg-actions,.pkg-followups,.pkg-clarify{margin-top:8px;display:flex;flex-wrap:wrap;gap:6px;align-items:center;}",
+    ".pkg-action,.pkg-followup,.pkg-clarify-plan,.pkg-retry{font-size:14px;line-height:1.4;min-height:36px;padding:4px 10px;",
+    "border:1px solid #b9c9e0;border-radius:6px;background:#fff;color:var(--pkg-primary);cursor:pointer;text-align:left;}",
+    ".pkg-action[aria-pressed=true]{background:var(--pkg-primary);color:#fff;}",
+    ".pkg-action-status{font-size:14px;color:#1c7c3c;}.pkg-followups-title,.pkg-clarify-title{font-size:14px;color:var(--pkg-soft);margin:0;}",
+    ".pkg-next-steps{margin-top:8px;padding:6px 10px;background:#e8eef7;border-radius:6px;font-size:14px;}",
+    ".pkg-next-steps-title{margin:0;font-weight:600;}.pkg-next-steps-list{margin:0;padding-left:18px;}",
+    ".pkg-comment{width:100%;display:flex;flex-wrap:wrap;gap:6px;}.pkg-comment-label{width:100%;font-size:14px;}",
+    ".pkg-comment-input{flex:1 1 160px;font-size:16px;border:1px solid #aab4c0;border-radius:6px;padding:4px 6px;}",
+    ".pkg-error .pkg-retry{margin-left:6px;color:#8a1f17;border-color:#f3c2bd;}",
+    ".pkg-drawer{position:absolute;inset:0;z-index:5;display:flex;flex-direction:column;background:#fff;}",
+    ".pkg-drawer-header{display:flex;align-items:center;justify-content:space-between;padding:10px 14px;",
+    "background:var(--pkg-primary);color:#fff;}.pkg-drawer-title{margin:0;font-size:16px;}",
+    ".pkg-drawer-close{width:40px;height:40px;border:0;background:transparent;color:#fff;font-size:22px;cursor:pointer;}",
+    ".pkg-drawer-body{flex:1;overflow-y:auto;padding:10px 14px;}.pkg-drawer-heading{margin:0 0 6px;font-size:16px;}",
+    ".pkg-drawer-text{white-space:pre-line;overflow-wrap:anywhere;line-height:1.8;}",
+    ".pkg-drawer-nav{display:flex;flex-wrap:wrap;gap:6px;margin-top:10px;align-items:center;}",
+    ".pkg-drawer-page{font-size:14px;color:var(--pkg-primary);}",
     ".pkg-form{display:flex;gap:8px;padding:10px 12px;border-top:1px solid var(--pkg-line);background:#fff;}",
     ".pkg-label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);}",
-    ".pkg-input{flex:1;min-width:0;height:42px;padding:0 10px;border:1px solid #aab4c0;border-radius:6px;background:#fff;}",
+    ".pkg-input{flex:1;min-width:0;height:44px;padding:0 10px;font-size:16px;border:1px solid #aab4c0;border-radius:6px;background:#fff;}",
     ".pkg-input[aria-invalid=true]{border-color:#b8322a;}",
     ".pkg-send{height:42px;padding:0 14px;border:0;border-radius:6px;background:var(--pkg-primary);color:#fff;",
     "font-weight:600;cursor:pointer;}",
     ".pkg-send:disabled{opacity:.6;cursor:progress;}",
-    ".pkg-note{margin:0;padding:0 12px 8px;font-size:11px;color:var(--pkg-soft);background:#fff;}",
+    ".pkg-note{margin:0;padding:0 12px 8px;font-size:14px;color:var(--pkg-soft);background:#fff;}",
     "@media (max-width:480px){.pkg-root .pkg-panel{left:0;right:0;bottom:0;top:0;width:100%;max-width:none;",
     "height:100%;max-height:none;border-radius:0;border:0;}",
-    ".pkg-root .pkg-launcher{bottom:14px;}.pkg-right .pkg-launcher{right:14px;}.pkg-left .pkg-launcher{left:14px;}",
+    ".pkg-root .pkg-launcher{bottom:var(--pkg-oy);}",
     ".pkg-open .pkg-launcher{display:none;}}"
   ].join("");
 
@@ -168,6 +190,14 @@
     root.setAttribute("lang", lang === "en" ? "en" : "zh-CN");
     var color = attr("data-color", "");
     if (validColor(color)) root.style.setProperty("--pkg-primary", color);
+    var px = function (name) {
+      var v = parseInt(attr(name, ""), 10);
+      return isFinite(v) && v >= 0 && v <= 2000 ? v + "px" : null;
+    };
+    if (px("data-offset-x")) root.style.setProperty("--pkg-ox", px("data-offset-x"));
+    if (px("data-offset-y")) root.style.setProperty("--pkg-oy", px("data-offset-y"));
+    var z = parseInt(attr("data-z-index", ""), 10);
+    if (isFinite(z) && z > 0 && z < 2147483600) root.style.setProperty("--pkg-z", String(z));
     shadow.appendChild(root);
 
     var launcher = E("button", "pkg-launcher");
@@ -222,14 +252,93 @@
     root.appendChild(launcher);
 
     var busy = false;
+    var plansById = {};
+    var plansLoaded = false;
+    var storeKey = "plankg-widget:" + base + ":" + plan;
+    var docEl = document.documentElement;
+    var savedOverflow = null;
+
+    function fullScreen() {
+      return window.matchMedia && window.matchMedia("(max-width: 480px)").matches;
+    }
+
+    /* The page behind a full-screen panel must not scroll. */
+    function lockPage(lock) {
+      if (lock && savedOverflow === null) {
+        savedOverflow = docEl.style.overflow;
+        docEl.style.overflow = "hidden";
+      } else if (!lock && savedOverflow !== null) {
+        docEl.style.overflow = savedOverflow;
+        savedOverflow = null;
+      }
+    }
+
+    function loadPlans() {
+      if (plansLoaded) return;
+      plansLoaded = true;
+      fetch(base + "/api/plans", { headers: { Accept: "application/json" }, credentials: "omit" })
+        .then(function (res) { return res.ok ? res.json() : null; }, function () { return null; })
+        .then(function (data) {
+          ((data && data.plans) || []).forEach(function (p) { plansById[p.id] = p; });
+        });
+    }
 
     function setOpen(open, focus) {
       panel.hidden = !open;
       root.classList.toggle("pkg-open", open);
       launcher.setAttribute("aria-expanded", open ? "true" : "false");
+      lockPage(open && fullScreen());
+      if (open) loadPlans();
       if (focus === false) return;
       if (open) input.focus();
       else launcher.focus();
+    }
+
+    function loadHistory() {
+      try { return JSON.parse(window.sessionStorage.getItem(storeKey) || "[]") || []; } catch (e) { return []; }
+    }
+
+    function remember(question, data) {
+      var list = loadHistory();
+      list.push({ q: question, data: data });
+      try { window.sessionStorage.setItem(storeKey, JSON.stringify(list.slice(-20))); } catch (e) { /* full */ }
+    }
+
+    function shareUrl(q, p) {
+      var u = new URL(base + "/");
+      u.searchParams.set("q", q || "");
+      if (p) u.searchParams.set("plan", p);
+      if (lang === "en") u.searchParams.set("lang", "en");
+      return u.href;
+    }
+
+    function renderOpts(question) {
+      return {
+        prefix: "pkg-", lang: lang, base: base + "/", question: question, plan: plan || null, plans: plansById,
+        drawerHost: panel, shareUrl: shareUrl, feedbackUrl: base + "/api/feedback",
+        onAsk: function (q, p) { if (p) plan = p; ask(q); }
+      };
+    }
+
+    /* Scroll the log, never the panel (its header and close button stay in view). */
+    function scrollLogTo(node) {
+      log.scrollTop = Math.max(0, node.offsetTop - log.offsetTop - 8);
+    }
+
+    function exchange(question) {
+      var ex = E("div", "pkg-exchange");
+      ex.appendChild(R.renderQuestion(question, { prefix: "pkg-", lang: lang }));
+      log.appendChild(ex);
+      return ex;
+    }
+
+    /* A failed request with status 0: unreachable, or reachable but this origin is not allowed (CORS). */
+    function explainFailure(res) {
+      if (res.status !== 0) return Promise.resolve(res.message);
+      return fetch(base + "/api/health", { mode: "no-cors", credentials: "omit" }).then(function () {
+        if (window.console && console.warn) console.warn(S.corsWarn.replace("{o}", window.location.origin));
+        return R.strings(lang).notAllowed;
+      }, function () { return res.message; });
     }
 
     function ask(question) {
@@ -244,24 +353,36 @@
       busy = true;
       send.disabled = true;
       input.removeAttribute("aria-invalid");
-      var ex = E("div", "pkg-exchange");
-      ex.appendChild(R.renderQuestion(question, { prefix: "pkg-", lang: lang }));
+      var ex = exchange(question);
       var pending = R.renderPending({ prefix: "pkg-", lang: lang });
       ex.appendChild(pending);
-      log.appendChild(ex);
       log.scrollTop = log.scrollHeight;
       var body = { question: question };
       if (plan) body.plan = plan;
-      var opts = { prefix: "pkg-", lang: lang, base: base + "/", linkTarget: "_blank" };
       R.ask(base + "/api/ask", body, lang).then(function (res) {
-        var node = res.ok ? R.renderAnswer(res.data, opts) : R.renderError(res.message, opts);
-        pending.replaceWith(node);
+        if (res.ok) {
+          pending.replaceWith(R.renderAnswer(res.data, renderOpts(question)));
+          remember(question, res.data);
+          input.value = "";
+          return null;
+        }
+        return explainFailure(res).then(function (message) {
+          pending.replaceWith(R.renderError(message, { prefix: "pkg-", lang: lang, onRetry: function () {
+            ex.remove();
+            ask(question);
+          } }));
+          input.value = question;
+        });
+      }).then(function () {
         busy = false;
         send.disabled = false;
-        input.value = "";
-        ex.scrollIntoView({ block: "start" });
+        scrollLogTo(ex);
       });
     }
+
+    loadHistory().forEach(function (item) {
+      exchange(item.q).appendChild(R.renderAnswer(item.data, renderOpts(item.q)));
+    });
 
     launcher.addEventListener("click", function () {
       setOpen(panel.hidden);
