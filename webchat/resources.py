@@ -49,6 +49,7 @@ class Build:
     settings: Any
     by_id: dict[str, Passage] = field(default_factory=dict)
     _kb: Any = None
+    _catalog: Any = None
 
     @classmethod
     def open(cls, settings: Any, path: Path | None = None) -> Build:
@@ -95,6 +96,15 @@ class Build:
             return self.by_id[pid]
         except KeyError:
             raise NotFound(f"没有这个段落：{pid}") from None
+
+    @property
+    def catalog(self) -> Any:
+        """The plan picker's catalogue (``retrieval.plans.PlanCatalog``), built on first use."""
+        if self._catalog is None:
+            from retrieval.plans import PlanCatalog
+
+            self._catalog = PlanCatalog(self.plans)
+        return self._catalog
 
     @property
     def kb(self) -> Any:

@@ -67,7 +67,7 @@ def test_all_three_plans_listed(mclient: Any) -> None:
     assert {p["id"] for p in plans} == PLAN_IDS
     assert all(p["title"].endswith("国土空间总体规划（2021—2035年）") for p in plans)
     health = mclient.get("/api/health").get_json()
-    assert {p["id"] for p in health["plans"]} == PLAN_IDS
+    assert health["counts"]["plans"] == len(PLAN_IDS) and "plans" not in health
 
 
 def test_manifest_counts_cover_every_plan(multi: Any) -> None:
@@ -204,3 +204,28 @@ def test_a_plan_named_in_the_question_overrides_the_page_plan(mclient: Any) -> N
     assert body["answered"] and body["plan"] == "synthetic-county-a"
     assert "98%" in body["answer"]
     assert {c["plan"] for c in body["citations"]} == {"synthetic-county-a"}
+
+
+def test_plans_are_paged(mclient: Any) -> None:
+    body = mclient.get("/api/plans", query_string={"offset": 1, "limit": 1}).get_json()
+    assert body["total"] == 3 and body["offset"] == 1 and body["limit"] == 1
+    assert [p["id"] for p in body["plans"]] == ["synthetic-county-a"]
+    assert set(body["plans"][0]) == {"id", "title", "publisher", "issued", "period", "level", "region"}
+    assert mclient.get("/api/plans", query_string={"offset": 5}).get_json()["plans"] == []
+
+
+@pytest.mark.parametrize(("q", "ids"), [
+    ("平泉", {"pingquan-2021-2035"}), ("pingquan", {"pingquan-2021-2035"}), ("PQS", {"pingquan-2021-2035"}),
+    ("county-b", {"synthetic-county-b"}), ("澄溪", {"synthetic-county-b"}), ("国土空间", PLAN_IDS),
+    ("埃菲尔", set()),
+])
+def test_plans_are_searchable(mclient: Any, q: str, ids: set[str]) -> None:
+    body = mclient.get("/api/plans", query_string={"q": q}).get_json()
+    assert {p["id"] for p in body["plans"]} == ids and body["total"] == len(ids)
+
+
+@pytest.mark.parametrize("args", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"limit": "x"}, {"q": "平" * 101}])
+def test_bad_plan_list_arguments_are_400(mclient: Any, args: dict[str, Any]) -> None:
+    resp = mclient.get("/api/plans", query_string=args)
+    assert resp.status_code == 400
+    assert resp.get_json()["ok"] is False and resp.get_json()["status"] == 400

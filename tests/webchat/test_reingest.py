@@ -135,7 +135,7 @@ def test_reingest_under_load_swaps_every_worker(server: Server) -> None:
     assert server.builds_seen() == {result.build_id}
     health = server.get_json("/api/health")
     assert health["warning"] is None
-    assert [p["id"] for p in health["plans"]] == [PLAN]
+    assert health["counts"]["plans"] == 1
 
 
 def truncated_text() -> bytes:
@@ -168,7 +168,7 @@ def test_failing_reingest_keeps_old_build(server: Server, tmp_path: Path, bad: A
     assert server.builds_seen() == served
     health = server.get_json("/api/health")
     assert health["warning"] is None
-    assert [p["id"] for p in health["plans"]] == [PLAN]
+    assert health["counts"]["plans"] == 1
 
 
 def test_broken_build_directory_keeps_old_build_in_workers(server: Server, tmp_path: Path) -> None:
