@@ -1,135 +1,166 @@
-"""Bench: the example queries against our /sparql (a real `plankg serve`) and against
-`oxigraph serve-read-only` loaded with the same graph.trig, in the same run, loopback only.
+"""Bench: our /sparql (a real `plankg serve`) beside `oxigraph serve-read-only --union-default-graph` loaded
+with the same graph.trig, in one run, loopback only, keep-alive connections on both sides.
 
-    .venv/bin/python bench/sparql.py [--n 50] [--data-dir DIR] [--max-seconds 120]
+    .venv/bin/python bench/sparql.py [--n 40] [--seconds 8] [--data-dir DIR] [--max-seconds 240]
 
-Prints a Markdown table: p50/p99 per example and side (ms, whole HTTP round trip, one new
-connection per request on both sides) and the ratio of the p50s.
+Prints two Markdown tables:
+1. latency per example query, p50/p99 in ms, for *new* query texts (a unique comment per request, as
+   real traffic: no text cache can help) and for the *repeated* text, and the ratio of the p50s;
+2. throughput (requests/s, errors) with 8 keep-alive clients sending new texts, for a light query
+   (a lookup) and a heavy one (a join with aggregation), and our share of Oxigraph's.
+Our server runs with 2 gunicorn workers, and a per-client cap of 8 with a 10 s queue wait so that
+the 8 loopback clients (one address) queue instead of being refused.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import itertools
+import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, ensure_build, free_port, percentile, serve, stop  # noqa: E402
-from kg.examples import EXAMPLES  # noqa: E402
+from bench.common import ROOT, ensure_build, free_port, percentile, serve, stop, table  # noqa: E402
+from kg.examples import BY_ID, EXAMPLES  # noqa: E402
 
 OXIGRAPH = ROOT / ".venv" / "bin" / "oxigraph"
+LIGHT, HEAVY = "keytown-and-pole", "counts-per-plan"
+_COUNTER = itertools.count()
 
 
-def post(url: str, query: str) -> float:
-    body = urllib.parse.urlencode({"query": query}).encode()
-    req = urllib.request.Request(
-        url,
-        data=body,
-        headers={
-            "Accept": "application/sparql-results+json",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
-    t0 = time.perf_counter()
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        resp.read()
-        if resp.status != 200:
-            raise RuntimeError(f"{url} answered {resp.status}")
-    return (time.perf_counter() - t0) * 1000
+class Client:
+    """One keep-alive HTTP connection posting form-encoded queries."""
+
+    def __init__(self, url: str) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self.host, self.port, self.path = parts.hostname or "127.0.0.1", parts.port or 80, parts.path
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+
+    def post(self, query: str) -> tuple[int, float]:
+        body = urllib.parse.urlencode({"query": query})
+        headers = {"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"}
+        t0 = time.perf_counter()
+        try:
+            self.conn.request("POST", self.path, body, headers)
+            resp = self.conn.getresponse()
+            resp.read()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            return 0, (time.perf_counter() - t0) * 1000
+        if resp.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+        return resp.status, (time.perf_counter() - t0) * 1000
+
+
+def fresh(query: str) -> str:
+    """The same query as a text no server has seen: a unique trailing comment."""
+    return f"{query}\n# request {os.getpid()}-{next(_COUNTER)}-{time.perf_counter_ns()}\n"
 
 
 def start_oxigraph(trig: Path, location: Path) -> tuple[subprocess.Popen[bytes], str]:
-    subprocess.run(
-        [str(OXIGRAPH), "load", "--location", str(location), "--file", str(trig)],
-        check=True,
-        capture_output=True,
-    )
+    subprocess.run([str(OXIGRAPH), "load", "--location", str(location), "--file", str(trig)],
+                   check=True, capture_output=True)  # fmt: skip
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            str(OXIGRAPH),
-            "serve-read-only",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = subprocess.Popen([str(OXIGRAPH), "serve-read-only", "--location", str(location), "--bind",
+                             f"127.0.0.1:{port}", "--union-default-graph"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     url = f"http://127.0.0.1:{port}/query"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        try:
-            post(url, "ASK {}")
+        if Client(url).post("ASK {}")[0] == 200:
             return proc, url
-        except OSError:
-            time.sleep(0.1)
+        time.sleep(0.1)
     proc.kill()
     raise TimeoutError("oxigraph did not start")
 
 
-def measure(urls: dict[str, str], n: int, budget: float) -> dict[str, dict[str, list[float]]]:
-    """Interleave the two sides per example; stop early (fewer samples) when the budget runs out."""
+def latency(urls: dict[str, str], n: int, budget: float) -> list[list[str]]:
+    """Per example: p50/p99 of new and repeated texts on each side, interleaved request by request."""
     deadline = time.monotonic() + budget
-    out: dict[str, dict[str, list[float]]] = {}
+    clients = {side: Client(url) for side, url in urls.items()}
+    rows = []
     for ex in EXAMPLES:
-        out[ex.id] = {side: [] for side in urls}
-        for url in urls.values():
+        samples: dict[tuple[str, str], list[float]] = {(s, m): [] for s in urls for m in ("new", "repeated")}
+        for client in clients.values():
             for _ in range(3):  # warm-up: worker start, caches
-                post(url, ex.query)
+                client.post(ex.query)
         for _ in range(n):
-            for side, url in urls.items():
-                out[ex.id][side].append(post(url, ex.query))
+            for (side, mode), values in samples.items():
+                status, ms = clients[side].post(fresh(ex.query) if mode == "new" else ex.query)
+                if status == 200:
+                    values.append(ms)
             if time.monotonic() > deadline:
                 break
-    return out
+        row = [ex.id, str(len(samples[("plankg", "new")]))]
+        for mode in ("new", "repeated"):
+            ours, theirs = samples[("plankg", mode)], samples[("oxigraph", mode)]
+            row += [f"{percentile(ours, 50):.2f} / {percentile(ours, 99):.2f}",
+                    f"{percentile(theirs, 50):.2f} / {percentile(theirs, 99):.2f}",
+                    f"{percentile(ours, 50) / percentile(theirs, 50):.2f}×"]  # fmt: skip
+        rows.append(row)
+    return rows
 
 
-def table(results: dict[str, dict[str, list[float]]]) -> str:
-    lines = [
-        "| example | n | plankg p50 | plankg p99 | oxigraph p50 | oxigraph p99 | p50 ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for ex_id, sides in results.items():
-        ours, theirs = sides["plankg"], sides["oxigraph"]
-        p50o, p50x = percentile(ours, 50), percentile(theirs, 50)
-        lines.append(
-            f"| {ex_id} | {len(ours)} | {p50o:.2f} | {percentile(ours, 99):.2f} | {p50x:.2f} | "
-            f"{percentile(theirs, 99):.2f} | {p50o / p50x:.1f}× |"
-        )
-    return "\n".join(lines)
+def throughput(url: str, query: str, clients: int, seconds: float) -> tuple[float, int, int]:
+    """``(requests/s, ok, errors)`` of ``clients`` keep-alive clients sending new texts for ``seconds``."""
+    ok, errors, lock = [0], [0], threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def loop() -> None:
+        client = Client(url)
+        while time.monotonic() < stop_at:
+            status, _ms = client.post(fresh(query))
+            with lock:
+                (ok if status == 200 else errors)[0] += 1
+
+    threads = [threading.Thread(target=loop) for _ in range(clients)]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return (ok[0] + errors[0]) / (time.monotonic() - t0), ok[0], errors[0]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--n", type=int, default=50, help="requests per example and side")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=40, help="requests per example, mode and side")
+    parser.add_argument("--seconds", type=float, default=8.0, help="duration of each throughput run")
     parser.add_argument("--data-dir", help="build directory (default: a fresh build in a temp dir)")
-    parser.add_argument("--max-seconds", type=float, default=120.0, help="time budget for the measurements")
+    parser.add_argument("--max-seconds", type=float, default=240.0, help="time budget for the latency table")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.data_dir or str(Path(tmp) / "data")
         ensure_build(data_dir)
         trig = (Path(data_dir) / "current").resolve() / "graph.trig"
-        ours, base = serve(data_dir, workers=1)
+        ours, base = serve(data_dir, workers=2, PLANKG_SPARQL_PER_CLIENT="8", PLANKG_SPARQL_QUEUE_WAIT="10")
         theirs, ox_url = start_oxigraph(trig, Path(tmp) / "oxigraph")
+        urls = {"plankg": base + "/sparql", "oxigraph": ox_url}
         try:
-            results = measure({"plankg": base + "/sparql", "oxigraph": ox_url}, args.n, args.max_seconds)
+            lat = latency(urls, args.n, args.max_seconds)
+            tput = []
+            for name in (LIGHT, HEAVY):
+                got = {side: throughput(url, BY_ID[name].query, 8, args.seconds) for side, url in urls.items()}
+                (ro, oko, eo), (rx, _okx, ex) = got["plankg"], got["oxigraph"]
+                tput.append([name, f"{ro:.0f} ({eo} errors)", f"{rx:.0f} ({ex} errors)", f"{ro / rx:.0%}"])
         finally:
             stop(ours)
             theirs.terminate()
             theirs.wait(10)
-    print("Latency in ms per HTTP request (loopback, JSON results).\n")
-    print(table(results))
+    print("Latency in ms per HTTP request, p50 / p99 (loopback, keep-alive, JSON results).\n")
+    print(table(["example", "n", "new: plankg", "new: oxigraph", "new: ratio", "repeated: plankg",
+                 "repeated: oxigraph", "repeated: ratio"], lat))  # fmt: skip
+    print(f"\nThroughput, 8 keep-alive clients, new query texts, {args.seconds:g} s per run.\n")
+    print(table(["query", "plankg req/s", "oxigraph req/s", "plankg / oxigraph"], tput))
     return 0
 
 

@@ -27,13 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import PlankgError, QueryRejected, QueryTimeout
-from kg.sparql_text import READ_ONLY, analyse, foreign_graphs, refuse_foreign, screen
+from kg.sparql_text import MAX_DEPTH, READ_ONLY, analyse, foreign_graphs, refuse_foreign, screen, shape_of
 
 log = logging.getLogger("plankg.sparql")
 
 DEFAULT_BASE = "https://w3id.org/plankg"  # kg.iri.DEFAULT_BASE (not imported: workers load no rdflib)
 ROWS, GRAPH = "rows", "graph"
-MAX_DEPTH = 200  # brackets nested deeper overflow the parser's stack
 # format key -> (media type, kind of result it serialises: rows = SELECT/ASK, graph = CONSTRUCT/DESCRIBE)
 FORMATS: dict[str, tuple[str, str]] = {
     "json": ("application/sparql-results+json", ROWS),
@@ -139,9 +138,7 @@ def _answer(engine: Any, job: QueryJob, prefixes: dict[str, str]) -> tuple[str, 
     """Run one job in the worker; the reply for the parent."""
     from kg.native import Unfit, run_query
 
-    shape = analyse(job.text, prefixes)
-    if shape.update:
-        return "rejected", READ_ONLY
+    shape = shape_of(job.text, prefixes)
     if shape.depth > MAX_DEPTH:
         return "rejected", (f"查询嵌套过深（{shape.depth} 层，最多 {MAX_DEPTH} 层）。"
                             f" / The query nests {shape.depth} levels deep, at most {MAX_DEPTH}.")
@@ -152,8 +149,8 @@ def _answer(engine: Any, job: QueryJob, prefixes: dict[str, str]) -> tuple[str, 
         out = run_query(engine, job, shape, prefixes)
     except QueryRejected as exc:
         return "rejected", exc.message
-    except SyntaxError as exc:
-        return "rejected", _syntax_message(str(exc))
+    except SyntaxError as exc:  # an update is not a query either: say so
+        return "rejected", READ_ONLY if analyse(job.text).update else _syntax_message(str(exc))
     except Unfit as exc:
         return "unfit", exc.form
     except (ValueError, TypeError) as exc:  # evaluation errors caused by the query itself

@@ -24,6 +24,7 @@ from ingest.errors import QueryRejected
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 FORBIDDEN = "service"
+MAX_DEPTH = 200  # brackets nested deeper overflow Oxigraph's parser stack
 
 UPDATE_KEYWORDS = frozenset("INSERT DELETE LOAD CLEAR DROP CREATE COPY MOVE ADD WITH".split())
 QUERY_FORMS = frozenset("SELECT CONSTRUCT DESCRIBE ASK".split())
@@ -164,6 +165,14 @@ def analyse(text: str, known: dict[str, str] | None = None) -> QueryShape:
         if iri is not None:
             (shape.named_graphs if named else shape.default_graphs).append(iri)
     return shape
+
+
+def shape_of(text: str, known: dict[str, str] | None = None) -> QueryShape:
+    """``analyse(text)`` when the text may hold a dataset clause or deep nesting; else the plain shape
+    at once (most queries: no lexing on the hot path)."""
+    if "from" in text.lower() or sum(text.count(c) for c in "([{") > MAX_DEPTH:
+        return analyse(text, known)
+    return QueryShape()
 
 
 def foreign_graphs(shape: QueryShape, graph_ns: str) -> list[str]:

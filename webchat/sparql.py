@@ -11,6 +11,7 @@ waits at most ``SPARQL_QUEUE_WAIT`` seconds for a worker, so page and API reques
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,8 +22,9 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from flask.blueprints import BlueprintSetupState
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.http import parse_accept_header
 
 from ingest.errors import BadRequest, QueryRejected, RateLimited
 from kg.examples import examples_json
@@ -187,17 +189,23 @@ def formats(params: MultiDict[str, str]) -> tuple[str | None, str | None, bool]:
             raise BadRequest(f"不支持的 format={wanted}。 / Unsupported format={wanted}.")
         rows, graph = FORMAT_PARAM[wanted.lower()]
         return rows, graph, True
-    accept = request.accept_mimetypes
-    if not accept:  # no Accept header: the defaults
-        return "json", "ttl", False
+    rows, graph = _negotiate(request.headers.get("Accept", ""))
+    if rows is None and graph is None:
+        raise NotAcceptable("没有可接受的结果格式（Accept）。 / None of the result formats is acceptable (Accept).")
+    return rows, graph, False
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiate(header: str) -> tuple[str | None, str | None]:
+    """The best format per result kind for an Accept header (clients send few distinct ones)."""
+    if not header.strip():
+        return "json", "ttl"
+    accept = parse_accept_header(header, MIMEAccept)
     picked = []
     for kind in (ROWS, GRAPH):
-        offered = dict(_OFFERED[kind])
         best = accept.best_match([media for media, _key in _OFFERED[kind]])
-        picked.append(offered[best] if best else None)
-    if picked == [None, None]:
-        raise NotAcceptable("没有可接受的结果格式（Accept）。 / None of the result formats is acceptable (Accept).")
-    return picked[0], picked[1], False
+        picked.append(dict(_OFFERED[kind])[best] if best else None)
+    return picked[0], picked[1]
 
 
 def output_response(out: QueryOutput) -> Response:
