@@ -150,7 +150,7 @@ def main() -> int:
             tput = []
             for name in (LIGHT, HEAVY):
                 got = {side: throughput(url, BY_ID[name].query, 8, args.seconds) for side, url in urls.items()}
-                (ro, oko, eo), (rx, _okx, ex) = got["plankg"], got["oxigraph"]
+                (ro, _oko, eo), (rx, _okx, ex) = got["plankg"], got["oxigraph"]
                 tput.append([name, f"{ro:.0f} ({eo} errors)", f"{rx:.0f} ({ex} errors)", f"{ro / rx:.0%}"])
         finally:
             stop(ours)
