@@ -170,7 +170,7 @@ def test_widget_answers_and_leaves_the_host_alone(context: Any, hosts: Hosts) ->
         return {sendBorder: send.borderTopStyle, sendFont: send.fontSize, hostOpacity: host.opacity,
                 markBg: getComputedStyle(root.querySelector('mark')).backgroundColor};
     }""")
-    assert looks == {"sendBorder": "none", "sendFont": "15px", "hostOpacity": "1",
+    assert looks == {"sendBorder": "none", "sendFont": "16px", "hostOpacity": "1",
                      "markBg": "rgb(255, 241, 184)"}
 
     after = _snapshot(page)
