@@ -433,6 +433,7 @@ var PlanKGRender = (function () {
     if (!drawerState) return;
     var s = drawerState;
     drawerState = null;
+    document.removeEventListener("keydown", s.onKey);
     s.node.remove();
     if (s.returnFocus && s.returnFocus.focus) s.returnFocus.focus();
   }
@@ -453,8 +454,11 @@ var PlanKGRender = (function () {
     body.appendChild(text);
     var nav = el("div", p + "drawer-nav");
     var base = url.replace(/\/[^\/?#]*([?#].*)?$/, "/");
-    if (data.prev) nav.appendChild(button(p + "action", "‹ " + S.prev, function () { loadInto(node, base + data.prev, null, opts); }));
-    if (data.next) nav.appendChild(button(p + "action", S.next + " ›", function () { loadInto(node, base + data.next, null, opts); }));
+    var go = function (id) {
+      return function () { body.focus(); loadInto(node, base + id, null, opts); };
+    };
+    if (data.prev) nav.appendChild(button(p + "action " + p + "drawer-prev", "‹ " + S.prev, go(data.prev)));
+    if (data.next) nav.appendChild(button(p + "action " + p + "drawer-next", S.next + " ›", go(data.next)));
     var page = el("a", p + "drawer-page", S.openPage);
     var href = safeUrl(url, opts.base);
     if (href) {
@@ -492,12 +496,16 @@ var PlanKGRender = (function () {
     close.setAttribute("aria-label", S.close);
     head.appendChild(close);
     node.appendChild(head);
-    node.appendChild(el("div", p + "drawer-body"));
-    node.addEventListener("keydown", function (ev) {
+    var body = el("div", p + "drawer-body");
+    body.tabIndex = -1;
+    node.appendChild(body);
+    var onKey = function (ev) {
       if (ev.key === "Escape") { ev.stopPropagation(); closeDrawer(); }
-    });
+    };
+    node.addEventListener("keydown", onKey);
+    document.addEventListener("keydown", onKey);
     (opts.drawerHost || document.body).appendChild(node);
-    drawerState = { node: node, returnFocus: trigger };
+    drawerState = { node: node, returnFocus: trigger, onKey: onKey };
     close.focus();
     loadInto(node, url, quote, opts);
   }
