@@ -218,3 +218,101 @@ def test_widget_script_size(hosts: Hosts) -> None:
         assert resp.headers["Access-Control-Allow-Origin"] == "*"
     assert b"PlanKGWidget" in body
     print(f"\n[measure] widget.js: {len(body)} bytes, {len(gzip.compress(body, 9))} bytes gzip -9")
+
+
+# ---------------------------------------------------------------- embedding options and behaviour
+
+
+def _host_page(hosts: Hosts, tmp: Path, name: str, attrs: str) -> str:
+    script = f'<script src="{hosts.api}/widget.js" data-plan="{PLAN}" {attrs} async></script>'
+    (tmp / name).write_text(HOST_PAGE.format(widget=script) + '<div style="height:3000px"></div>', encoding="utf-8")
+    return name
+
+
+@pytest.fixture(scope="module")
+def option_site(tmp_path_factory: pytest.TempPathFactory, built: Any) -> Iterator[tuple[Hosts, Path]]:
+    root = tmp_path_factory.mktemp("option-site")
+    site, other = Site(root), Site(root)
+    proc, api = start_server(str(built["DATA_DIR"]), PLANKG_CORS_ORIGINS=site.origin)
+    try:
+        yield Hosts(api, site.origin, other.origin), root
+    finally:
+        stop_server(proc)
+        site.close()
+        other.close()
+
+
+def test_offsets_z_index_log_scrolling_drawer_and_history(context: Any, option_site: tuple[Hosts, Path]) -> None:
+    hosts, root = option_site
+    name = _host_page(hosts, root, "options.html", 'data-offset-x="100" data-offset-y="80" data-z-index="1000"')
+    page = context.new_page()
+    page.goto(f"{hosts.allowed}/{name}")
+    page.wait_for_function("window.PlanKGWidget && window.PlanKGWidget.root", timeout=TIMEOUT_MS)
+    box = page.locator("plankg-widget .pkg-launcher").bounding_box()
+    assert box is not None and round(1280 - (box["x"] + box["width"])) == 100 and round(900 - (box["y"] + box["height"])) == 80
+    z = page.evaluate("getComputedStyle(document.querySelector('plankg-widget').shadowRoot"
+                      ".querySelector('.pkg-launcher')).zIndex")
+    assert z == "1000"
+    _open_widget(page)
+    for q in (SEWAGE, "有几个森林公园？", "规划期限是哪几年？"):
+        _ask(page, q)
+    header = page.locator("plankg-widget .pkg-header").bounding_box()
+    panel = page.locator("plankg-widget .pkg-panel").bounding_box()
+    assert header is not None and panel is not None and abs(header["y"] - panel["y"]) < 2  # header in view
+    assert page.evaluate("document.querySelector('plankg-widget').shadowRoot.querySelector('.pkg-panel').scrollTop") == 0
+    assert page.evaluate("document.querySelector('plankg-widget').shadowRoot.querySelector('.pkg-log').scrollTop") > 0
+    first = page.locator("plankg-widget .pkg-answer").first
+    first.locator(".pkg-citation summary").first.click()
+    url = page.url
+    first.locator(".pkg-citation-link").first.click()
+    page.locator("plankg-widget .pkg-drawer .pkg-drawer-text mark").wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert page.url == url and len(context.pages) == 1  # the citation stays inside the widget
+    page.screenshot(path=str(_shots() / "widget-desktop-drawer.png"))
+    page.keyboard.press("Escape")
+    assert page.locator("plankg-widget .pkg-drawer").count() == 0
+    page.reload()
+    page.wait_for_function("window.PlanKGWidget && window.PlanKGWidget.root", timeout=TIMEOUT_MS)
+    assert page.locator("plankg-widget .pkg-exchange").count() == 3  # sessionStorage history
+
+
+def _shots() -> Path:
+    from tests.conftest import ROOT
+
+    path = ROOT / "var" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def test_phone_full_screen_panel_locks_the_page(browser: Any, option_site: tuple[Hosts, Path]) -> None:
+    hosts, root = option_site
+    name = _host_page(hosts, root, "phone.html", 'data-lang="en"')
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US")
+    try:
+        page = ctx.new_page()
+        page.goto(f"{hosts.allowed}/{name}")
+        _open_widget(page)
+        assert page.evaluate("document.documentElement.style.overflow") == "hidden"
+        size = page.evaluate("getComputedStyle(document.querySelector('plankg-widget').shadowRoot"
+                             ".querySelector('.pkg-input')).fontSize")
+        assert size == "16px"  # iOS does not zoom
+        answer = _ask(page, "What is the sewage treatment target?")
+        assert answer.locator(".pkg-actions .pkg-action").count() >= 3
+        page.screenshot(path=str(_shots() / "widget-phone-en.png"))
+        page.locator("plankg-widget .pkg-close").click()
+        assert page.evaluate("document.documentElement.style.overflow") == ""
+    finally:
+        ctx.close()
+
+
+def test_origin_not_allowed_names_the_setting(context: Any, option_site: tuple[Hosts, Path]) -> None:
+    hosts, root = option_site
+    name = _host_page(hosts, root, "refused.html", "")
+    page = context.new_page()
+    warnings: list[str] = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    page.goto(f"{hosts.other}/{name}")
+    _open_widget(page)
+    error = _ask(page, SEWAGE)
+    assert "未获授权" in error.inner_text()
+    assert error.locator(".pkg-retry").count() == 1
+    assert any("PLANKG_CORS_ORIGINS" in w and hosts.other in w for w in warnings), warnings
