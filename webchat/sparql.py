@@ -237,7 +237,8 @@ def endpoint() -> Response | str:
             build = current_build()
             return render_template("sparql.html", endpoint_url=url_for("sparql.endpoint"),
                                    examples=examples_json(lang), lang=lang,
-                                   id_base=iri_base(build).rstrip("/") + "/id/")  # fmt: skip
+                                   id_base=iri_base(build).rstrip("/") + "/id/",
+                                   id_path=request.script_root + "/id/")  # fmt: skip
         return description()
     screen(text, int(current_app.config["SPARQL_MAX_QUERY_BYTES"]))
     rows_format, graph_format, given = formats(params)
