@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -198,3 +199,40 @@ def test_closed_runner_kills_its_workers(build_dir: Path) -> None:
     (proc,) = r.workers()
     r.close()
     assert proc.poll() is not None
+
+
+@pytest.fixture(scope="module")
+def external(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real `oxigraph serve-read-only --union-default-graph` over the same graph (the `sparql:` store)."""
+    import subprocess
+    import time
+    import urllib.request
+
+    from tests.conftest import free_port
+
+    exe = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "oxigraph")
+    location = tmp_path_factory.mktemp("external")
+    subprocess.run([exe, "load", "--location", str(location), "--file", str(build_dir / "graph.trig")], check=True,
+                   capture_output=True)  # fmt: skip
+    port = free_port()
+    proc = subprocess.Popen([exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/query"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_external_store_answers_through_the_worker(build_dir: Path, external: str) -> None:
+    with QueryRunner(build_dir, "sparql:" + external, size=1, timeout=10) as remote:
+        assert count(remote, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") > 1000
+        out = remote.run(check_query("CONSTRUCT WHERE { ?s a plan:Section } LIMIT 2", MAX), "nt", 10)
+        assert len(out.body.decode().strip().splitlines()) == 2
+        with pytest.raises(QueryRejected):
+            remote.run(check_query("SELECT * WHERE { ?s ?p ", MAX), "json", 10)
