@@ -40,6 +40,28 @@ def _windows(text: str, whole: bool = False) -> list[tuple[int, int]]:
     return list(dict.fromkeys(wins))
 
 
+_CURRENT = re.compile(r"现状|目前|现有|基期")
+_TARGET_YEAR = re.compile(r"(?:到|至|于)\s*(20\d\d)\s*年")
+
+
+def text_violations(frame: QuestionFrame, quote: str) -> tuple[str, ...]:
+    """Status and year constraints a passage window breaks: a 现状 window for a target-year question, a
+    window about another target year."""
+    out = []
+    if frame.status == "Planned" and _CURRENT.search(quote[:12]):
+        out.append("status")
+    years = {int(y) for y in _TARGET_YEAR.findall(quote)}
+    if frame.year and years and frame.year not in years:
+        out.append("year")
+    return tuple(out)
+
+
+def year_fit(frame: QuestionFrame, quote: str) -> float:
+    if not frame.year:
+        return 0.5
+    return 1.0 if str(frame.year) in quote else 0.0
+
+
 def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate]:
     tb = bigrams(frame.topic) or bigrams(frame.text)
     qb = bigrams(frame.text)
@@ -61,7 +83,8 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
                 {"match": over, "cover": qover, "rank": 1.0 / (1 + i), "coverage": h.coverage,
                  "cosine": h.cosine, "number": has_num, "trail": len(trail & tb) / (len(tb) or 1),
                  "agree": 1.0 if h.bm25_rank == 1 and h.dense_rank == 1 else 0.0,
-                 "long": min((b - a) / ENUM_CHARS, 1.0)}))
+                 "long": min((b - a) / ENUM_CHARS, 1.0), "year": year_fit(frame, quote)},
+                text_violations(frame, quote)))
     return cands
 
 

@@ -99,12 +99,18 @@ def _related(hits: Sequence[Hit]) -> list[Citation]:
     return [Citation(h.passage, (sentences(h.passage.text) or [h.passage.text])[0]) for h in hits]
 
 
-def gather(question: str, ctx: Context, search: Search, target: str,
-           top_k: int = 5) -> tuple[QuestionFrame, Sequence[Hit], list[Candidate]]:
-    """The frame, the hits and every candidate for ``question`` on plan ``target`` (before scoring)."""
+def gather(question: str, ctx: Context, search: Search, target: str, top_k: int = 5,
+           named: Sequence[str] = ()) -> tuple[QuestionFrame, Sequence[Hit], list[Candidate]]:
+    """The frame, the hits and every candidate for ``question`` on plan ``target`` (before scoring).
+    The jurisdiction's own name says nothing within its plan: it leaves the topic."""
     vocab = ctx.vocabulary(target)
     frame = analyse(question, vocab)
-    frame = replace(frame, unseen=unseen_terms(frame.topic, vocab, ctx.tokenizer))
+    names = [n for n, plans, juris in ctx.gazetteer.find(frame.text) if juris and target in plans] or list(named)
+    topic = frame.topic
+    for n in sorted(set(names), key=len, reverse=True):
+        topic = topic.replace(n, " ")
+    topic = " ".join(topic.split()) or frame.topic
+    frame = replace(frame, topic=topic, unseen=unseen_terms(topic, vocab, ctx.tokenizer))
     hits = search(frame.search_text, max(top_k, 5), target)
     return frame, hits, candidates(frame, ctx.kb, target, hits)
 
@@ -124,8 +130,10 @@ def answer(question: str, ctx: Context, search: Search, plan: str | None = None,
         titles = [(p, kb.plans[p].title if p in kb.plans else p) for p in where.plans]
         return Answer(False, CLARIFY[first.lang] + "、".join(t for _, t in titles), "clarify", plans=titles)
     target = where.plans[0]
-    frame, hits, cands = gather(question, ctx, search, target, top_k)
+    frame, hits, cands = gather(question, ctx, search, target, top_k, where.named)
     result = decide(frame, cands, hits)
+    if result.answered and not result.entities:  # link what the quoted answer names
+        result.entities = [e for e in kb.mentioned(result.text, target) if e.kind not in ("Indicator",)][:8]
     result.plan = target
     result.citations = result.citations[:top_k]
     return result
