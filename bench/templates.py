@@ -16,9 +16,11 @@ from retrieval.answering.lexicon import lexicon
 from retrieval.evaluate import Question
 from retrieval.facts import FactBase
 
-UNSTATED = {"Town": ("人口是多少？", "面积有多大？"), "Township": ("人口是多少？",),
-            "ForestPark": ("面积有多少公顷？",), "NatureReserve": ("面积有多少公顷？",),
-            "EcologicalCorridor": ("有多长？",), "FeaturedTown": ("投资多少亿元？",)}
+UNSTATED = {"Town": ("人口是多少？", "面积有多大？", "有多少户人家？", "到中心城区开车要多久？"),
+            "Township": ("人口是多少？", "面积有多少平方公里？"),
+            "ForestPark": ("面积有多少公顷？", "是哪一年设立的？"), "NatureReserve": ("面积有多少公顷？",),
+            "EcologicalCorridor": ("有多长？", "有多宽？"), "District": ("面积有多少亩？", "要投资多少钱？"),
+            "FeaturedTown": ("投资多少亿元？", "哪一年建成？"), "Facility": ("建设资金是多少万元？",)}
 
 
 def _number(v: object) -> str:

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 UNITS = sorted("""平方公里 平方千米 平方米 公顷 万亩 亩 万人 亿元 万元 亿立方米 万立方米 立方米 万吨 吨 亿 万 %
-    ‰ 公里 千米 米 度 倍 年一遇 千瓦 兆瓦 万千瓦 辆 床 人 分钟 小时 年 个 处 项 类 种 条 座 所 家 级 镇 乡 村""".split(),
+    ‰ 公里 千米 米 度 倍 年一遇 千瓦 兆瓦 万千瓦 辆 床 万户 户 人 分钟 小时 年 个 处 项 类 种 条 座 所 家 级 镇 乡 村""".split(),
                key=len, reverse=True)
 _QUANTITY = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(" + "|".join(map(re.escape, UNITS)) + ")?")
 

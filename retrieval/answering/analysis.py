@@ -39,6 +39,7 @@ class QuestionFrame:
     out_of_scope: str | None = None
     unseen: tuple[str, ...] = ()  # content words of the question that the plan never uses
     quantity: tuple[str, ...] = ()  # units that can state the asked-for quantity (empty: any)
+    subjects: tuple[tuple[str, ...], ...] = ()  # names of each entity the question asks about (not the plan's)
 
     @property
     def wants_number(self) -> bool:

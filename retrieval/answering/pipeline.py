@@ -17,7 +17,7 @@ from retrieval.answering.scoring import on_topic, score, weights
 from retrieval.answering.types import Answer, Candidate, Citation
 from retrieval.answering.typos import Vocabulary
 from retrieval.answering.verify import problems
-from retrieval.facts import FactBase
+from retrieval.facts import FactBase, aliases
 from retrieval.text import sentences
 
 if TYPE_CHECKING:
@@ -110,7 +110,9 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     for n in sorted(set(names), key=len, reverse=True):
         topic = topic.replace(n, " ")
     topic = " ".join(topic.split()) or frame.topic
-    frame = replace(frame, topic=topic, unseen=unseen_terms(topic, vocab, ctx.tokenizer))
+    subjects = tuple(tuple(aliases(e.label)) for e in ctx.kb.mentioned(frame.text, target)
+                     if e.kind not in ("Indicator", "Passage", "Section"))
+    frame = replace(frame, topic=topic, unseen=unseen_terms(topic, vocab, ctx.tokenizer), subjects=subjects)
     hits = search(frame.search_text, max(top_k, 5), target)
     return frame, hits, candidates(frame, ctx.kb, target, hits)
 

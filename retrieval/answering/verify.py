@@ -26,9 +26,12 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("numbers")
     if frame.wants_number and c.source != "list" and not (re.search(r"\d", c.text) or _CN_COUNT.search(c.text)):
         out.append("no number")
-    if frame.answer_type == "value" and frame.quantity and c.source in ("text", "indicator") \
-            and not any(q.unit in frame.quantity for q in quantities(c.text)):
+    if frame.answer_type in ("value", "count", "yesno", "membership") and frame.quantity \
+            and c.source in ("text", "indicator") and not any(q.unit in frame.quantity for q in quantities(c.text)):
         out.append("quantity kind")
+    if frame.wants_number and c.source in ("text", "indicator") and frame.subjects \
+            and not any(a in c.text for names in frame.subjects for a in names):
+        out.append("subject")  # a figure about something else than the entity asked about
     if frame.unit and c.source == "text" and frame.unit not in c.text:
         out.append("unit")
     if c.source == "entity" and c.features.get("match", 0.0) == 0.0:
