@@ -129,7 +129,11 @@ class Build:
 
 
 class Resources:
-    """The process's current build, reloaded when ``DATA_DIR/current`` changes."""
+    """The process's current build, reloaded when ``DATA_DIR/current`` changes.
+
+    Only the first build is opened on the request path; a newer one is opened by a background
+    thread while requests keep the build they have, then swapped in by one reference assignment
+    (no lock on the request path). Indexes are memory-mapped, so workers share their pages."""
 
     CHECK_EVERY = 1.0
 
@@ -140,6 +144,7 @@ class Resources:
         self._target: Path | None = None
         self._checked = 0.0
         self._failed: Path | None = None
+        self._loading: Path | None = None
         self.error: str | None = None
 
     def warm(self) -> None:
@@ -148,23 +153,40 @@ class Resources:
         except Unavailable as exc:
             self.error = exc.message
 
-    def current(self) -> Build:
-        now = time.monotonic()
-        if self._build is not None and now - self._checked < self.CHECK_EVERY:
-            return self._build
+    def _first(self) -> Build:
         with self._lock:
-            self._checked = now
-            target = (Path(self.settings["DATA_DIR"]) / "current").resolve()
-            if self._build is None or (target != self._target and target != self._failed):
-                try:
-                    self._build, self._target = Build.open(self.settings, target), target
-                    self.error = self._failed = None
-                except Exception as exc:  # a broken new build must not take the old one down
-                    if self._build is None:
-                        raise
-                    self._failed = target  # not retried until `current` moves again
-                    self.error = f"kept build {self._build.build_id}: {exc}"
-                    log.exception("new build %s not loaded; still serving %s", target, self._build.build_id)
-            elif target == self._target and self.error is not None:
-                self.error = self._failed = None  # `current` points back at the build being served
-        return self._build
+            if self._build is None:
+                target = (Path(self.settings["DATA_DIR"]) / "current").resolve()
+                self._build, self._target = Build.open(self.settings, target), target
+                self._checked, self.error = time.monotonic(), None
+            return self._build
+
+    def current(self) -> Build:
+        build = self._build
+        if build is None:
+            return self._first()
+        now = time.monotonic()
+        if now - self._checked < self.CHECK_EVERY:
+            return build
+        self._checked = now
+        target = (Path(self.settings["DATA_DIR"]) / "current").resolve()
+        if target not in (self._target, self._failed, self._loading):
+            self._loading = target
+            threading.Thread(target=self._load, args=(target,), name="plankg-reload", daemon=True).start()
+        elif target == self._target and self.error is not None:
+            self.error = self._failed = None  # `current` points back at the build being served
+        return build
+
+    def _load(self, target: Path) -> None:
+        try:
+            fresh = Build.open(self.settings, target)
+        except Exception as exc:  # a broken new build must not take the old one down
+            self._failed = target  # not retried until `current` moves again
+            kept = self._build.build_id if self._build is not None else "none"
+            self.error = f"kept build {kept}: {exc}"
+            log.exception("new build %s not loaded; still serving %s", target, kept)
+        else:
+            self._build, self._target = fresh, target
+            self.error = self._failed = None
+        finally:
+            self._loading = None

@@ -57,6 +57,20 @@ class Server:
     def builds_seen(self, polls: int = 10) -> set[str]:
         return {self.get_json("/api/health")["build"] for _ in range(polls)}
 
+    def settle(self, want: str, timeout: float = 30.0) -> set[str]:
+        """Builds seen once every worker has had time to load ``want`` in the background: two rounds
+        of polls, more than ``Resources.CHECK_EVERY`` apart, that see only ``want``."""
+        deadline = time.monotonic() + timeout
+        stable = 0
+        seen = self.builds_seen(20)
+        while time.monotonic() < deadline:
+            stable = stable + 1 if seen == {want} else 0
+            if stable >= 2:
+                break
+            time.sleep(1.2)
+            seen = self.builds_seen(20)
+        return seen
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
@@ -132,7 +146,7 @@ def test_reingest_under_load_swaps_every_worker(server: Server) -> None:
     assert {p.split("?")[0] for _t, p, _s in results} == {"/api/ask", "/api/search"}
     assert result.build_id != old
     assert current_target(server.settings).name == result.build_id
-    assert server.builds_seen() == {result.build_id}
+    assert server.settle(result.build_id) == {result.build_id}
     health = server.get_json("/api/health")
     assert health["warning"] is None
     assert health["counts"]["plans"] == 1
@@ -157,7 +171,7 @@ def test_failing_reingest_keeps_old_build(server: Server, tmp_path: Path, bad: A
     from webchat.build import build
 
     before = current_target(server.settings)
-    served = server.builds_seen(3)
+    served = server.settle(current_target(server.settings).name)
     assert served == {before.name}
     bad_plans = copy_plan(tmp_path / "plans", **bad())
     with pytest.raises(IngestError, match=message):
@@ -177,7 +191,7 @@ def test_broken_build_directory_keeps_old_build_in_workers(server: Server, tmp_p
 
     data_dir = Path(server.settings["DATA_DIR"])
     good = current_target(server.settings)
-    served = server.builds_seen(3)
+    served = server.settle(current_target(server.settings).name)
     broken = data_dir / "builds" / "00000000T000000-broken"
     shutil.copytree(good, broken)
     (broken / "passages.jsonl").write_text("{not json\n", "utf-8")
