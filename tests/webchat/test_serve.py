@@ -34,7 +34,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any,
         shutil.copy(TEST_PLANS / f"{PLAN}{suffix}", plans)
     settings = settings_for(tmp_path_factory.mktemp("var"), PLANS_DIR=str(plans))
     build(settings)
-    proc, url = start_server(str(settings["DATA_DIR"]))
+    # one loopback client sends 8 SPARQL queries at once below: let it queue (the cap is tested elsewhere)
+    proc, url = start_server(str(settings["DATA_DIR"]), PLANKG_SPARQL_PER_CLIENT="8", PLANKG_SPARQL_QUEUE_WAIT="30")
     yield url, settings, proc.log_lines
     stop_server(proc)
 
