@@ -128,13 +128,22 @@ def describe(e: Entity, kb: FactBase, props: Sequence[str]) -> tuple[list[str], 
     elif "member" in want and members:
         parts.append("包括" + "、".join(m.label for m in members))
     facts = list(e.facts)
-    if want & {"member", "skos:definition", "lifeCircle", "locatedIn"}:
-        for kind, prop, word in (("FeaturedTown", "locatedIn", "规划打造"), ("Facility", "lifeCircle", "配置设施：")):
+    if want & {"member", "skos:definition", "lifeCircle", "locatedIn", "facilities"}:
+        for kind, prop, word in (("FeaturedTown", "locatedIn", "规划打造"), ("Facility", "lifeCircle", "配置设施，")):
             linked = [x for x in kb.of_kind(kind, e.plan) if Ref(e.kind, e.key) in x.values(prop)]
             if linked:
-                parts.append(word + "、".join(x.label for x in linked))
+                parts.append(word + _by_land_use(linked))
                 facts += [f for x in linked for f in x.facts]
     return parts, facts
+
+
+def _by_land_use(ents: list[Entity]) -> str:
+    """Facilities grouped by how the plan says they are built: ``应独立占地的有中学、特殊教育学校；…``."""
+    groups: dict[str, list[str]] = {}
+    for x in ents:
+        land = x.first("landUse")
+        groups.setdefault(land if isinstance(land, str) else "", []).append(x.label)
+    return "；".join((f"{k}的有" if k else "") + "、".join(v) for k, v in groups.items())
 
 
 def entity_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -> list[Candidate]:
@@ -157,6 +166,12 @@ def entity_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank)
         cands.append(Candidate("entity", text, cite(kb, facts, rank), plan, [e],
                                {"match": fit, "cover": 1.0 if quoted else _label_cover(e.label, frame),
                                 "rank": rank_feature(facts, rank)}))
+    if len(cands) >= 2 and len({c.entities[0].kind for c in cands}) == 1 and all(c.features["match"] > 0 for c in cands):
+        # the question names several parts of one thing (一心、四极): answer them together
+        cands.append(Candidate("entity", "".join(c.text for c in cands), [x for c in cands for x in c.citations],
+                               plan, [e for c in cands for e in c.entities],
+                               {"match": max(c.features["match"] for c in cands), "cover": 1.0,
+                                "rank": max(c.features["rank"] for c in cands)}))
     return cands
 
 
