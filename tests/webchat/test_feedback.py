@@ -110,4 +110,4 @@ def test_declined_questions_are_recorded_for_the_report(client: Any, app: Any) -
     assert body["answered"] is False
     groups = report(app.config)
     hits = [g for g in groups if "明天的足球比赛谁会赢？" in g.questions]
-    assert hits and hits[0].declined >= 1 and hits[0].plan in (body["plan"] or "—", "—")
+    assert any(g.declined >= 1 for g in hits), hits
