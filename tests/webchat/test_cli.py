@@ -113,6 +113,7 @@ def test_two_builds_and_other_encodings_give_the_same_graph(cli_build: Path, tmp
         plans.mkdir()
         (plans / PLAN_TEXT.name).write_bytes(data)
         shutil.copy(PLAN_TEXT.with_suffix(".json"), plans)
+        shutil.copy(PLAN_TEXT.with_suffix(".corrections.json"), plans)  # the plan's source corrections
         data_dir = tmp_path / f"var-{name}"
         out = plankg("ingest", "--quiet", data_dir=data_dir, plans_dir=plans)
         assert out.returncode == 0, out.stderr
