@@ -258,7 +258,8 @@ def stated_count(kb: FactBase, group: list[Entity], word: str) -> str:
     n = str(len(group))
     texts = [kb.passages[f.passage].text for e in group for f in e.facts if f.passage in kb.passages]
     for t in texts:
-        m = re.search(rf"(?<!\d){n}\s*[个处项条类种][\u4e00-\u9fff]{{0,3}}?{re.escape(word)}", t)
+        m = re.search(rf"(?<!\d){n}\s*[个处项条类种][\u4e00-\u9fff]{{0,3}}?{re.escape(word)}", t) \
+            or re.search(rf"{re.escape(word)}\s*{n}\s*[个处项条类种](?![\u4e00-\u9fff])", t)
         if m:
             return m.group(0) + "："
     return f"共{n}个：" if any(re.search(rf"(?<!\d){n}\s*[个处项条类]", t) for t in texts) else ""

@@ -79,7 +79,22 @@ def score(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit]) -> 
     for c in cands:
         c.features = candidate_features(frame, c, q, top3)
         c.score = logistic(w["coef"], w["intercept"], c.features)
-    return sorted(cands, key=lambda c: -c.score)
+    corroborate(cands)
+    return sorted(cands, key=lambda c: (-round(c.score, 3), c.source == "text"))
+
+
+def corroborate(cands: list[Candidate]) -> None:
+    """A graph candidate whose facts a text candidate quotes from the same passage (every entity it names
+    is in that quote) is as good as the quote: the structured answer wins the tie."""
+    texts = [c for c in cands if c.source == "text"]
+    for g in cands:
+        if g.source not in ("list", "indicator") or not g.entities:
+            continue
+        mine = {cit.passage.id for cit in g.citations}
+        for t in texts:
+            same = mine & {cit.passage.id for cit in t.citations}
+            if same and t.score > g.score and all(e.label in t.text for e in g.entities):
+                g.score = t.score
 
 
 def on_topic(frame: QuestionFrame, hits: Sequence[Hit]) -> float:
