@@ -272,6 +272,21 @@ def test_decline_is_one_message_with_related_and_next_steps(open_page: Any, lang
     shot(page, f"decline-{'phone-en' if lang == 'en' else 'desktop-zh'}")
 
 
+NOT_STATED = "七沟镇的人口是多少？"  # the plan names the town but gives no population for it
+
+
+def test_not_stated_says_what_the_plan_does_state_once_with_sources(open_page: Any) -> None:
+    page = open_page("/")
+    answer = ask(page, NOT_STATED).locator(".answer")
+    assert answer.get_attribute("data-outcome") == "not_stated"
+    text = answer.locator(".answer-text").inner_text()
+    assert "没有明确说明" in text and "七沟镇" in text
+    assert text.count("没有明确说明") == 1 and answer.locator(".answer-status").count() == 0
+    assert "依据原文" in " ".join(answer.locator(".citations-title").all_inner_texts())
+    assert "换一种说法" in answer.locator(".next-steps").inner_text()
+    shot(page, "not-stated-desktop-zh")
+
+
 def test_suggestions_are_residents_questions(open_page: Any) -> None:
     page = open_page("/")
     texts = page.locator(".suggestion").all_inner_texts()

@@ -268,7 +268,9 @@ var PlanKGRender = (function () {
     var art = el("article", p + "answer " + p + "answer--" + kind +
       (data.answered === false ? " " + p + "answer--unanswered" : ""));
     art.setAttribute("data-outcome", kind);
-    if (kind === "not_stated") art.appendChild(el("p", p + "answer-status", S.notStated));
+    /* the server's not_stated text already opens by saying so; say it here only when it does not */
+    if (kind === "not_stated" && !/没有明确说明|未明确|does not state/.test(String(data.answer || "")))
+      art.appendChild(el("p", p + "answer-status", S.notStated));
     else if (kind === "unanswered") art.appendChild(el("p", p + "answer-status", S.unanswered));
     var text = String(data.answer || (kind === "declined" ? S.declined : ""));
     var textBox = el("div", p + "answer-text");
