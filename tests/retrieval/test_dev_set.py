@@ -43,8 +43,11 @@ def test_hybrid_is_at_least_as_good_as_either_ranker(the_build: Any) -> None:
     assert mrr["hybrid"] >= max(mrr["bm25"], mrr["dense"]) - 0.02, mrr
 
 
-def test_answers_contain_expected_strings(report: Report) -> None:
-    assert report.table()["all"]["strict"] >= 0.85, "\n".join(report.failures)
+def test_answers_contain_expected_strings(the_build: Any) -> None:
+    """Floors with margin: tune is what the scorer was fitted on, dev-heldout was not."""
+    for name, floor in (("tune", 0.88), ("dev-heldout", 0.6)):
+        rep = evaluate(SETS[name], the_build)
+        assert rep.table()["all"]["strict"] >= floor, (name, "\n".join(rep.failures))
 
 
 def test_unanswerable_questions_are_declined(report: Report) -> None:

@@ -199,6 +199,18 @@ def test_cli_ingest_only_one_plan_file(tmp_path: Path) -> None:
     assert "plans: synthetic-county-b" in stats.stdout
 
 
+def test_held_out_questions_naming_a_county_are_answered_from_it_alone(mclient: Any) -> None:
+    from retrieval.evaluate import load_questions
+
+    qs = [q for q in load_questions(ROOT / "tests/data/heldout_questions.jsonl") if q.scope == "multi"]
+    assert len(qs) >= 10
+    for q in qs:
+        result = ask(mclient, q.question)
+        assert result["mode"] != "clarify", q.question
+        assert result["plan"] == q.plan, q.question
+        assert {c["plan"] for c in result["citations"]} <= {q.plan}, q.question
+
+
 def test_a_plan_named_in_the_question_overrides_the_page_plan(mclient: Any) -> None:
     body = ask(mclient, "青岚县城镇污水集中处理率要达到多少？", "pingquan-2021-2035")
     assert body["answered"] and body["plan"] == "synthetic-county-a"
