@@ -38,6 +38,7 @@ class QuestionFrame:
     corrections: tuple[tuple[str, str], ...] = ()
     out_of_scope: str | None = None
     unseen: tuple[str, ...] = ()  # content words of the question that the plan never uses
+    unknown_places: tuple[str, ...] = ()  # village names in the question that the plan never uses
     quantity: tuple[str, ...] = ()  # units that can state the asked-for quantity (empty: any)
     subjects: tuple[tuple[str, ...], ...] = ()  # names of each entity the question asks about (not the plan's)
 
@@ -71,6 +72,26 @@ def topic_of(text: str, lang: str) -> str:
     t = _FILLER.sub(" ", t)
     t = re.sub(r"[^\w%.]+", " ", t)
     return re.sub(r"\s+", " ", t).strip()
+
+
+_PLACE_SUFFIX = "村屯庄寨营"
+
+
+def unknown_places(text: str, unseen: tuple[str, ...], occurs: object) -> tuple[str, ...]:
+    """Place names in ``text`` the plan never names: an unseen word carried on to a village suffix
+    (``王家`` + ``营村`` → ``王家营村``). ``occurs(name)`` tells whether the plan's text has it."""
+    out = []
+    for w in unseen:
+        i = text.find(w)
+        if i < 0 or not _CJK.match(w):
+            continue
+        for j in range(i + len(w), min(len(text), i + len(w) + 3) + 1):
+            name = text[i:j]
+            if name and name[-1] in _PLACE_SUFFIX and len(name) >= 3:
+                if not occurs(name):  # type: ignore[operator]
+                    out.append(name)
+                break
+    return tuple(dict.fromkeys(out))
 
 
 def unseen_terms(topic: str, vocab: Vocabulary, tokenizer: object) -> tuple[str, ...]:

@@ -203,6 +203,11 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
         return []
     used = [f for e in ents for f in e.facts if role is None or Ref("Concept", role) in f.get("hasRole")] \
         or [f for e in ents for f in e.facts]
+    first: dict[str, tuple[int, int]] = {}
+    for f in used:  # the plan's own order: where the best-ranked passage stating the class names each
+        first.setdefault(f.key, (rank.get(f.passage, 10**6), f.start))
+        first[f.key] = min(first[f.key], (rank.get(f.passage, 10**6), f.start))
+    ents = sorted(ents, key=lambda e: first.get(e.key, (10**6, 0)))
     if kinds in (("HeritageFigure",), ("SpatialStructure",)):
         text = sentence("；".join(dict.fromkeys(f.quote for f in used)))
     else:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from retrieval.answering.analysis import QuestionFrame, analyse, unseen_terms
+from retrieval.answering.analysis import QuestionFrame, analyse, unknown_places, unseen_terms
 from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
 from retrieval.answering.candidates_text import outline_candidates, text_candidates
 from retrieval.answering.render import sentence
@@ -112,7 +112,9 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     topic = " ".join(topic.split()) or frame.topic
     subjects = tuple(tuple(aliases(e.label)) for e in ctx.kb.mentioned(frame.text, target)
                      if e.kind not in ("Indicator", "Passage", "Section"))
-    frame = replace(frame, topic=topic, unseen=unseen_terms(topic, vocab, ctx.tokenizer), subjects=subjects)
+    unseen = unseen_terms(topic, vocab, ctx.tokenizer)
+    frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects,
+                    unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
     hits = search(frame.search_text, max(top_k, 5), target)
     return frame, hits, candidates(frame, ctx.kb, target, hits)
 

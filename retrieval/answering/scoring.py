@@ -84,17 +84,17 @@ def score(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit]) -> 
 
 
 def corroborate(cands: list[Candidate]) -> None:
-    """A graph candidate whose facts a text candidate quotes from the same passage (every entity it names
-    is in that quote) is as good as the quote: the structured answer wins the tie."""
+    """Graph–text agreement: a quote that states every entity of a list or indicator answer from the same
+    passage is that answer in the plan's own words; it carries the graph's entities and counts as graph."""
     texts = [c for c in cands if c.source == "text"]
     for g in cands:
         if g.source not in ("list", "indicator") or not g.entities:
             continue
         mine = {cit.passage.id for cit in g.citations}
         for t in texts:
-            same = mine & {cit.passage.id for cit in t.citations}
-            if same and t.score > g.score and all(e.label in t.text for e in g.entities):
-                g.score = t.score
+            if mine & {cit.passage.id for cit in t.citations} and all(e.label in t.text for e in g.entities):
+                t.corroborated = True
+                t.entities = t.entities or list(g.entities)
 
 
 def on_topic(frame: QuestionFrame, hits: Sequence[Hit]) -> float:

@@ -31,10 +31,11 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
     violations: tuple[str, ...] = ()  # constraints of the question the candidate breaks
     score: float = 0.0
+    corroborated: bool = False  # a quote that states a graph answer's facts (see scoring.corroborate)
 
     @property
     def mode(self) -> str:
-        return "extractive" if self.source == "text" else "graph"
+        return "extractive" if self.source == "text" and not self.corroborated else "graph"
 
 
 @dataclass

@@ -20,6 +20,8 @@ def numbers_supported(c: Candidate) -> bool:
 def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     """Why ``c`` does not answer ``frame`` (empty: it does)."""
     out = list(c.violations)
+    if frame.answer_type not in ("overview", "definition") and frame.unknown_places:
+        out.append("unknown subject")  # asked about a place the plan never names: it cannot state it
     if not c.citations:
         out.append("no citation")
     if not numbers_supported(c):
