@@ -75,6 +75,7 @@ def topic_of(text: str, lang: str) -> str:
 
 
 _PLACE_SUFFIX = "村屯庄寨营"
+_NOT_A_NAME = re.compile(r"[类个些级种哪几多每各该本这那]")  # measure and question words: a category, not a name
 
 
 def unknown_places(text: str, unseen: tuple[str, ...], occurs: object) -> tuple[str, ...]:
@@ -85,12 +86,10 @@ def unknown_places(text: str, unseen: tuple[str, ...], occurs: object) -> tuple[
         i = text.find(w)
         if i < 0 or not _CJK.match(w):
             continue
-        for j in range(i + len(w), min(len(text), i + len(w) + 3) + 1):
-            name = text[i:j]
-            if name and name[-1] in _PLACE_SUFFIX and len(name) >= 3:
-                if not occurs(name):  # type: ignore[operator]
-                    out.append(name)
-                break
+        ends = [j for j in range(i + len(w), min(len(text), i + len(w) + 3) + 1)
+                if text[j - 1] in _PLACE_SUFFIX and j - i >= 3]
+        if ends and not _NOT_A_NAME.search(text[i:ends[-1]]) and not occurs(text[i:ends[-1]]):  # type: ignore[operator]
+            out.append(text[i:ends[-1]])
     return tuple(dict.fromkeys(out))
 
 

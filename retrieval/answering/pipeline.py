@@ -28,6 +28,8 @@ DECLINE = {"zh": "规划文本中没有找到与这个问题相关的内容，�
            "en": "The plan text does not cover this question, so it cannot be answered from the plan."}
 NOT_STATED = {"zh": "规划没有明确说明这一点。规划中与此相关的内容是：",
               "en": "The plan does not state this. What the plan says on the topic:"}
+UNNAMED = {"zh": "规划没有提到{name}，因此没有说明这一点。规划中与此相关的内容是：",
+           "en": "The plan does not name {name}, so it does not state this. What the plan says on the topic:"}
 CLARIFY = {"zh": "这个问题可能涉及多个规划，请先选择要查询的规划：",
            "en": "Several plans could answer this; please choose a plan first:"}
 FOREIGN = {"zh": "目前没有收录{name}的规划，无法回答关于它的问题。",
@@ -87,10 +89,11 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit]) ->
         return Answer(True, best.text, best.mode, best.citations, best.entities, plan=best.plan,
                       confidence=best.score)
     topic = on_topic(frame, hits)
-    if hits and topic >= weights()["topic"]["threshold"]:
+    if hits and (topic >= weights()["topic"]["threshold"] or frame.unknown_places):
         near = _related(hits[:1])
         quote = near[0].quote if near else ""
-        return Answer(False, NOT_STATED[lang] + (f"“{sentence(quote)}”" if quote else ""), "not_stated",
+        lead = UNNAMED[lang].format(name="、".join(frame.unknown_places)) if frame.unknown_places else NOT_STATED[lang]
+        return Answer(False, lead + (f"“{sentence(quote)}”" if quote else ""), "not_stated",
                       near, related=_related(hits[1:3]), confidence=topic)
     return Answer(False, DECLINE[lang], "declined", related=_related(hits[:3]), confidence=topic)
 

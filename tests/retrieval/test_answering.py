@@ -139,3 +139,21 @@ def test_no_lexicon_entry_mirrors_a_test_question() -> None:
                     plain = re.sub(r"[^\w]", "", alt.lower())
                     if len(plain) >= 8:  # a long entry that is most of a question would be fitted to it
                         assert not any(plain in q and len(plain) >= 0.6 * len(q) for q in questions), alt
+
+
+def test_a_village_the_plan_never_names_is_an_unknown_place() -> None:
+    from retrieval.answering.analysis import unknown_places
+
+    corpus = "中心村 基层村 集聚提升类村庄"
+    assert unknown_places("王家营村是中心村吗", ("王家", "营村"), lambda n: n in corpus) == ("王家营村",)
+    assert unknown_places("属于哪一类村庄", ("一类",), lambda n: n in corpus) == ()  # a category, not a name
+    assert unknown_places("中心村有几个", ("中心",), lambda n: n in corpus) == ()  # the plan names it
+
+
+def test_a_figure_about_another_subject_is_rejected() -> None:
+    from dataclasses import replace
+
+    p = passages()[0]
+    frame = replace(analyse("东坡镇常住人口是多少？"), subjects=(("东坡镇", "东坡"),))
+    county = Candidate("text", "现状常住人口30.5万人。", [Citation(p, "现状常住人口30.5万人。")], "a")
+    assert "subject" in problems(frame, county)
