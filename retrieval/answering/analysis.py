@@ -4,6 +4,7 @@ vocabulary, English genre terms)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -14,9 +15,6 @@ from retrieval.glossary import expand
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年?")
-# Words that carry the question, not its topic (kept small; answer-type cues are stripped separately).
-_FILLER = re.compile(r"请问|请|问一下|我想知道|想知道|我家在|咱们|咱|我们|我|你|您|告诉我|一下|呢|吧|啊|呀|吗|的|了|"
-                     r"是|有|能|会|要|都|还|就|这个|那个|这|那|个|规划里|规划中|规划|文本|说|讲|提到|写")
 _QWORDS = re.compile(r"多少|几[个处项类种级条座所成]?|哪些|哪几|哪个|哪里|哪儿|什么|啥|怎么样|怎么|怎样|如何|咋|"
                      r"是否|是不是|有没有|会不会|能不能|要不要|为什么")
 TYPES = ("count", "definition", "membership", "value", "list", "yesno", "overview")
@@ -63,13 +61,28 @@ def answer_type(text: str, lex: Lexicon) -> str:
     return "overview"
 
 
-def topic_of(text: str, lang: str) -> str:
+@functools.cache
+def _fillers() -> tuple[re.Pattern[str], frozenset[str]]:
+    """Multi-character fillers (removed wherever they occur) and single characters (removed only as a
+    word of their own, so 地 leaves ``这地方`` but stays in 耕地, 能 stays in 能源)."""
+    from retrieval.answering.lexicon import rows
+
+    words = [w for r in rows("fillers.tsv") for w in r[0].split("|")]
+    long = sorted((w for w in words if len(w) > 1), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, long))), frozenset(w for w in words if len(w) == 1)
+
+
+def topic_of(text: str, lang: str, tokenizer: object = None) -> str:
     """What the question is about: Chinese without question and filler words; for English, the Chinese
     genre terms the glossary added."""
     if lang == "en":
         return " ".join(w for w in text.split() if _CJK.search(w) or _YEAR.fullmatch(w))
-    t = _QWORDS.sub(" ", text)
-    t = _FILLER.sub(" ", t)
+    long, single = _fillers()
+    t = long.sub(" ", _QWORDS.sub(" ", text))
+    if tokenizer is not None:
+        from ingest.tokenize import tokens
+
+        t = " ".join(w for w in tokens(tokenizer, t) if w not in single)
     t = re.sub(r"[^\w%.]+", " ", t)
     return re.sub(r"\s+", " ", t).strip()
 
@@ -101,7 +114,8 @@ def unseen_terms(topic: str, vocab: Vocabulary, tokenizer: object) -> tuple[str,
     return tuple(dict.fromkeys(w for w in words if len(w) >= 2 and _CJK.match(w) and not vocab.occurs(w)))
 
 
-def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None = None) -> QuestionFrame:
+def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None = None,
+            tokenizer: object = None) -> QuestionFrame:
     """The frame of ``question``; ``vocab`` (the plan's terms) enables typo repair."""
     from retrieval.search import normalize_query
 
@@ -119,7 +133,7 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
     return QuestionFrame(
         raw=question, text=text, search_text=search_text, lang=lang, script=script,
         answer_type=answer_type(search_text if lang == "en" else text, lex),
-        topic=topic_of(search_text, lang), year=years[0] if years else None, status=status,
+        topic=topic_of(search_text, lang, tokenizer), year=years[0] if years else None, status=status,
         level=lex.constraint("level", text), unit=_unit(text, lex), corrections=fixes,
         quantity=next((units for _k, pat, units in lex.quantity_kinds if pat.search(search_text)), ()),
         out_of_scope=oos.group(0) if oos else None)

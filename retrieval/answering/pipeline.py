@@ -107,7 +107,7 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     """The frame, the hits and every candidate for ``question`` on plan ``target`` (before scoring).
     The jurisdiction's own name says nothing within its plan: it leaves the topic."""
     vocab = ctx.vocabulary(target)
-    frame = analyse(question, vocab)
+    frame = analyse(question, vocab, tokenizer=ctx.tokenizer)
     names = [n for n, plans, juris in ctx.gazetteer.find(frame.text) if juris and target in plans] or list(named)
     topic = frame.topic
     for n in sorted(set(names), key=len, reverse=True):
