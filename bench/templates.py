@@ -41,6 +41,12 @@ def template_questions(kb: FactBase) -> list[Question]:
         status, year = e.first("status"), e.first("targetYear")
         when = "现状" if isinstance(status, Ref) and status.key == "Current" else (f"到{year}年" if year else "")
         add(e.plan, f"{when}{subject}是多少？", (_number(value),), "value")
+        if isinstance(year, int):  # a year the plan gives no figure for: not stated
+            others = {v for x in kb.of_kind("Indicator", e.plan) if x.first("subject") == subject
+                      for v in [x.first("targetYear")]}
+            gap = next((y for y in (year - 5, year + 5, 2030) if y not in others), None)
+            if gap:
+                add(e.plan, f"到{gap}年{subject}是多少？", (), "not_stated", answerable=False)
     for plan in kb.plans:
         for cue in lexicon().classes:
             ents = [x for x in kb.of_kind(cue.kinds, plan) if cue.role is None or x.has_concept("hasRole", cue.role)]
