@@ -17,6 +17,17 @@ def numbers_supported(c: Candidate) -> bool:
     return not unsupported_quantities(c.text, source)
 
 
+def states_kind(units: tuple[str, ...], c: Candidate) -> bool:
+    """``c`` states a quantity in one of ``units``: after a number, as an indicator's unit, or (a table
+    row, whose unit is a column of its own) anywhere in the row or the table it comes from."""
+    if any(q.unit in units for q in quantities(c.text)):
+        return True
+    if c.source == "indicator" and any(str(e.first("unit") or "") in units for e in c.entities):
+        return True
+    tables = [cit.passage.text for cit in c.citations if "\t" in cit.passage.text or "|" in cit.passage.text]
+    return any(u in t for u in units for t in [c.text, *tables])
+
+
 def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     """Why ``c`` does not answer ``frame`` (empty: it does)."""
     out = list(c.violations)
@@ -29,7 +40,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.wants_number and c.source != "list" and not (re.search(r"\d", c.text) or _CN_COUNT.search(c.text)):
         out.append("no number")
     if frame.answer_type in ("value", "count", "yesno", "membership") and frame.quantity \
-            and c.source in ("text", "indicator") and not any(q.unit in frame.quantity for q in quantities(c.text)):
+            and c.source in ("text", "indicator") and not states_kind(frame.quantity, c):
         out.append("quantity kind")
     if frame.wants_number and c.source in ("text", "indicator") and frame.subjects \
             and not any(a in c.text for names in frame.subjects for a in names):
