@@ -49,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="SHACL-validate the current build, plan by plan")
     val.add_argument("--full", action="store_true", help="validate the union of all plans with every shape")
     val.set_defaults(func=cmd_validate)
-    sub.add_parser("stats", help="counts per class of the current build").set_defaults(func=cmd_stats)
+    st = sub.add_parser("stats", help="counts per class of the current build; --plan: one plan's coverage")
+    st.add_argument("--plan", help="one plan id: its sections, entities per class and indicators")
+    st.set_defaults(func=cmd_stats)
 
     exp = sub.add_parser("export", help="print the graph")
     exp.add_argument("--format", choices=["ttl", "nt", "trig"], default="trig")
@@ -97,8 +99,31 @@ def cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
         result = build(settings, args.paths, progress=progress, only=args.only)
     if not args.quiet:
         _table(result.counts)
+        _plan_summaries(result.path)
         print(f"build {result.build_id} in {result.seconds:.2f} s → {result.path}")
     return 0
+
+
+def _records_by_plan(path: Any) -> dict[str, tuple[Any, list[Any], list[Any], list[Any]]]:
+    """The build's records grouped by plan id: (meta, sections, passages, facts)."""
+    from ingest.serialize import load_records
+
+    metas, sections, passages, facts = load_records(path)
+    out: dict[str, tuple[Any, list[Any], list[Any], list[Any]]] = {m.id: (m, [s for s in sections if s.plan == m.id], [p for p in passages if p.plan == m.id], [])
+           for m in metas}
+    plan_of = {p.id: p.plan for p in passages}
+    for f in facts:
+        plan = plan_of.get(f.passage)
+        if plan in out:
+            out[plan][3].append(f)
+    return out
+
+
+def _plan_summaries(path: Any) -> None:
+    from ingest.coverage import summary_line
+
+    for meta, sections, passages, facts in _records_by_plan(path).values():
+        print(summary_line(meta, sections, passages, facts))
 
 
 def _table(counts: dict[str, int]) -> None:
@@ -128,10 +153,28 @@ def cmd_validate(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, settings: Any) -> int:
+    if args.plan:
+        return _plan_stats(args.plan, settings)
     build = _open_build(settings)
     print(f"build {build.manifest['build']}  model {build.manifest['model']}")
     print("plans: " + ", ".join(p["id"] for p in build.manifest["plans"]))
     _table(build.manifest["counts"])
+    return 0
+
+
+def _plan_stats(plan: str, settings: Any) -> int:
+    """One plan's coverage report from the current build's records (no index or model loaded)."""
+    from ingest.coverage import report
+    from ingest.errors import NotFound, Unavailable
+    from webchat.build import current_build
+
+    path = current_build(settings["DATA_DIR"])
+    if path is None:
+        raise Unavailable("no plan data has been built yet: run `plankg ingest` first")
+    plans = _records_by_plan(path)
+    if plan not in plans:
+        raise NotFound(f"未知的规划：{plan}（已构建：{'、'.join(plans)}）")
+    sys.stdout.write(report(*plans[plan]))
     return 0
 
 

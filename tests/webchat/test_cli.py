@@ -131,3 +131,35 @@ def test_unseen_plan_of_the_genre_ingests_without_code_changes(tmp_path: Path) -
     assert "synthetic-county-a" in stats.stdout
     for kind in ("Town", "ForestPark", "Indicator", "EcologicalCorridor"):
         assert kind in stats.stdout
+
+
+def test_stats_for_one_plan_lists_sections_classes_and_indicators(cli_build: Path) -> None:
+    out = plankg("stats", "--plan", "pingquan-2021-2035", data_dir=cli_build)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("plan pingquan-2021-2035")
+    assert any(line.split()[:1] == ["7.3"] for line in lines)  # a numbered section with its title
+    classes = dict(line.split() for line in lines[lines.index("entities per class") + 1:] if
+                   len(line.split()) == 2 and line.split()[1].isdigit())
+    assert classes["ForestPark"] == "6" and classes["Facility"] == "32"
+    at = next(i for i, line in enumerate(lines) if line.startswith("indicators ("))
+    rows = [line.split() for line in lines[at:]]
+    assert rows[1][:5] == ["subject", "value", "unit", "status", "year"]
+    assert ["城镇化率", "57.16", "%", "现状"] in [r[:4] for r in rows]
+    assert any(r[3:5] == ["规划", "2035"] for r in rows)
+    unknown = plankg("stats", "--plan", "no-such-plan", data_dir=cli_build)
+    assert unknown.returncode == 1 and "no-such-plan" in unknown.stderr
+
+
+def test_ingest_prints_a_summary_per_plan_and_the_village_report(tmp_path: Path) -> None:
+    village = ROOT / "tests" / "data" / "ingest" / "village-shanxi.md"
+    out = plankg("ingest", "--only", str(village), data_dir=tmp_path / "var")
+    assert out.returncode == 0, out.stderr
+    summary = next(line for line in out.stdout.splitlines() if line.startswith("shanxi-2022-2035:"))
+    assert "NaturalVillage 7" in summary and "numbered" in summary
+    report = plankg("stats", "--plan", "shanxi-2022-2035", data_dir=tmp_path / "var").stdout
+    assert "第五条  规划指标" in report and "AdministrativeVillage" in report
+    quiet = plankg("ingest", "--quiet", "--only", str(village), data_dir=tmp_path / "var2")
+    assert quiet.returncode == 0 and quiet.stdout == ""
+    plain = plankg("stats", data_dir=tmp_path / "var")
+    assert plain.returncode == 0 and "shanxi-2022-2035" in plain.stdout
