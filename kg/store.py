@@ -132,6 +132,15 @@ def _count(query_url: str, graph: URIRef, timeout: float) -> int:
     return int(json.loads(raw)["results"]["bindings"][0]["n"]["value"])
 
 
+def remote_graphs(query_url: str, *, timeout: float = 60.0) -> set[str]:
+    """The named graphs an external SPARQL 1.1 server holds now (``GRAPH ?g {}``: no triples read)."""
+    body = urllib.parse.urlencode({"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"}).encode("ascii")
+    raw = _post(
+        query_url, body, "application/x-www-form-urlencoded", "application/sparql-results+json", timeout
+    )
+    return {str(row["g"]["value"]) for row in json.loads(raw)["results"]["bindings"] if "g" in row}
+
+
 def _chunks(graph: Graph) -> list[str]:
     lines = sorted(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines())
     lines = [line for line in lines if line.strip()]

@@ -121,6 +121,7 @@ def build(settings: Mapping[str, Any], paths: Sequence[str] = (),
             "fingerprint": source_fingerprint(sources, settings),
             "plans": [e.summary()["meta"] | {"sha256": e.summary()["sha256"], "key": e.key} for e in entries],
             "iri_base": settings["IRI_BASE"], "store": settings["STORE"], "counts": counts,
+            "pushed_to": push_target(settings),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
         final = tmp.with_name(build_id)
@@ -147,7 +148,7 @@ def assemble(settings: Mapping[str, Any], entries: list[Entry], out: Path, model
              step: Callable[[str], None]) -> dict[str, int]:
     """The build directory from the plans' cached parts; returns the counts per class."""
     from kg.iri import graph_iri
-    from kg.store import OXIGRAPH_DIR, concatenate, push_plans, write_store
+    from kg.store import OXIGRAPH_DIR, concatenate, push_plans, remote_graphs, write_store
     from retrieval.index import PlanPart
     from retrieval.index import assemble as assemble_index
 
@@ -173,11 +174,21 @@ def assemble(settings: Mapping[str, Any], entries: list[Entry], out: Path, model
     parts = [PlanPart.read(e.dir, vectors) for e in entries]
     dim = int(parts[0].vectors.shape[1]) if len(parts[0].vectors.shape) == 2 else 0
     assemble_index(parts, out, model_id, dim)
-    if str(settings["STORE"]).startswith("sparql:") and settings.get("STORE_UPDATE_URL"):
+    if push_target(settings):
         query_url = str(settings["STORE"])[len("sparql:"):]
         pushed = {str(graph_iri(settings["IRI_BASE"], e.meta.id)): e.dir / "graph.trig" for e in entries}
-        push_plans(query_url, settings["STORE_UPDATE_URL"], pushed, stale)
+        if previous.get("pushed_to") != push_target(settings):
+            stale = stale | set(pushed)  # the server was not kept by the previous build: push all
+        missing = set(pushed) - remote_graphs(query_url)  # e.g. a server emptied since
+        push_plans(query_url, settings["STORE_UPDATE_URL"], pushed, stale | missing)
     return count_entities(entries)
+
+
+def push_target(settings: Mapping[str, Any]) -> str:
+    """The update endpoint a build keeps in step (``STORE=sparql:…`` with ``STORE_UPDATE_URL``), or ''."""
+    if str(settings["STORE"]).startswith("sparql:") and settings.get("STORE_UPDATE_URL"):
+        return str(settings["STORE_UPDATE_URL"])
+    return ""
 
 
 def count_entities(entries: list[Entry]) -> dict[str, int]:
