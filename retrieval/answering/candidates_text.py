@@ -70,7 +70,10 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
         text = h.passage.text
         trail = bigrams("".join(h.passage.path))
         scored = []
+        heads = {re.sub(r"\s+", "", x) for x in h.passage.path}
         for a, b in _windows(text, frame.answer_type in ("list", "overview")):
+            if re.sub(r"\s+", "", text[a:b]).rstrip("。：:") in heads:
+                continue  # a heading line inside the passage says nothing by itself
             wb = bigrams(text[a:b])
             scored.append((len(wb & tb) / (len(tb) or 1), len(wb & qb) / (len(qb) or 1), -(b - a), a, b))
         if not scored:

@@ -10,9 +10,16 @@ _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。；：、）」』”])[ \u3000]
 _BLANKS = re.compile(r"\n\s*\n+")
 
 
+_PIPE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}.*$", re.MULTILINE)
+_PIPE_ROW = re.compile(r"^[ \t]*\|(.*?)\|?[ \t]*$", re.MULTILINE)
+
+
 def clean(text: str) -> str:
-    """Answer text for reading: markers removed, tabs of table rows as ``，``, gaps between CJK removed."""
-    t = _MARKS.sub("", text)
+    """Answer text for reading: markers removed, cells of table rows (tabs or ``|``) joined by ``，``,
+    gaps between CJK removed."""
+    t = _PIPE_RULE.sub("", text)
+    t = _PIPE_ROW.sub(lambda m: "，".join(c.strip() for c in m.group(1).split("|") if c.strip()), t)
+    t = _MARKS.sub("", t)
     t = re.sub(r"[ \u3000]*\t+[ \u3000]*", "，", t)
     t = _CJK_GAP.sub("", t)
     t = _BLANKS.sub("\n", t)
