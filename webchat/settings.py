@@ -46,7 +46,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "TIMEOUT": (60, "gunicorn worker timeout in seconds."),
     "HOST": ("127.0.0.1", "Address `plankg serve` binds."),
     "PORT": (8000, "Port `plankg serve` binds."),
-    "DEFAULT_PLAN": ("", "Plan id the chat page and widget preselect when the URL names none; empty: the first plan."),
+    "DEFAULT_PLAN": ("", "Plan id the chat page preselects and the embed snippet names when the URL names none; empty: the chat page asks across all plans (the question's place names choose, else the resident is asked) and the snippet names the first plan."),
 }
 
 
