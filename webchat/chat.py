@@ -30,11 +30,21 @@ def chosen_plan(b: Build) -> str:
     return ids[0] if ids else ""
 
 
+def page_plan(b: Build) -> str:
+    """The chat page's preselected plan: ``?plan=`` or DEFAULT_PLAN when served; with several plans and
+    neither, none (the question's place names choose, else the resident is asked); else the only plan."""
+    ids = b.plan_ids()
+    for candidate in (request.args.get("plan"), current_app.config.get("DEFAULT_PLAN")):
+        if candidate and candidate in ids:
+            return str(candidate)
+    return ids[0] if len(ids) == 1 else ""
+
+
 @bp.get("/")
 def index() -> Response:
     b = _build()
     lang = _lang()
-    plan = chosen_plan(b)
+    plan = page_plan(b)
     plans = [{"id": p.id, "title": p.title, "publisher": p.publisher} for p in b.plans]
     html = render_template("index.html", plans=plans, default_plan=plan,
                            suggestions=resident_questions(b, plan or None, lang), lang=lang)

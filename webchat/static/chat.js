@@ -186,9 +186,13 @@
   var select = document.getElementById("plan");
   if (search && select) {
     var timer = null;
-    var fill = function (plans) {
+    var allOption = select.querySelector("option[data-all]");
+    /* Matches only while searching (the first one is chosen unless the chosen plan matches); the
+     * "all plans" option comes back with an empty search. */
+    var fill = function (plans, q) {
       var current = select.value;
       select.textContent = "";
+      if (!q && allOption) select.appendChild(allOption);
       plans.forEach(function (p) {
         plansById[p.id] = plansById[p.id] || p;
         var opt = document.createElement("option");
@@ -196,7 +200,15 @@
         opt.textContent = p.title || p.id;
         select.appendChild(opt);
       });
-      if (plans.some(function (p) { return p.id === current; })) select.value = current;
+      if (!select.options.length) {
+        var none = document.createElement("option");
+        none.value = "";
+        none.disabled = true;
+        none.textContent = search.getAttribute("data-no-match") || "—";
+        select.appendChild(none);
+      }
+      var keep = (!q && current === "") || plans.some(function (p) { return p.id === current; });
+      select.value = keep ? current : (plans.length ? plans[0].id : "");
     };
     var local = function (q) {
       return (cfg.plans || []).filter(function (p) {
@@ -215,7 +227,7 @@
           .then(function (res) { return res.ok ? res.json() : null; }, function () { return null; })
           .then(function (data) {
             /* an older server ignores q (no "total" in its answer): filter here */
-            fill(data && typeof data.total === "number" && data.plans ? data.plans : local(q));
+            fill(data && typeof data.total === "number" && data.plans ? data.plans : local(q), q);
           });
       }, 200);
     });

@@ -228,7 +228,10 @@ var PlanKGRender = (function () {
   function clarifyButtons(data, opts) {
     var p = opts.prefix;
     var box = el("div", p + "clarify");
-    box.appendChild(el("p", p + "clarify-title", opts.S.clarify));
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", opts.S.clarify);
+    /* the server's text already asks to choose; say it here only when there is none */
+    if (!data.answer) box.appendChild(el("p", p + "clarify-title", opts.S.clarify));
     var plans = data.plans || [];
     for (var i = 0; i < plans.length; i++) {
       (function (plan) {
@@ -269,7 +272,7 @@ var PlanKGRender = (function () {
       (data.answered === false ? " " + p + "answer--unanswered" : ""));
     art.setAttribute("data-outcome", kind);
     /* the server's not_stated text already opens by saying so; say it here only when it does not */
-    if (kind === "not_stated" && !/没有明确说明|未明确|does not state/.test(String(data.answer || "")))
+    if (kind === "not_stated" && !/没有明确说明|没有说明|未明确|does not state/.test(String(data.answer || "")))
       art.appendChild(el("p", p + "answer-status", S.notStated));
     else if (kind === "unanswered") art.appendChild(el("p", p + "answer-status", S.unanswered));
     var text = String(data.answer || (kind === "declined" ? S.declined : ""));
