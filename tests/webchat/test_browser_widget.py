@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import re
 import threading
 import time
 import urllib.request
@@ -316,3 +317,62 @@ def test_origin_not_allowed_names_the_setting(context: Any, option_site: tuple[H
     assert "未获授权" in error.inner_text()
     assert error.locator(".pkg-retry").count() == 1
     assert any("PLANKG_CORS_ORIGINS" in w and hosts.other in w for w in warnings), warnings
+
+
+# ---------------------------------------------------------------- the other outcomes in the widget
+
+NOT_STATED = "七沟镇的人口是多少？"  # the plan names the town but gives no population for it
+DECLINE = "明天的足球比赛谁会赢？"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _labels(answer: Any) -> str:
+    """The widget's own words on an answer (not the server's text, not the plan's quotes or publisher)."""
+    parts = answer.locator(".pkg-citations-title, .pkg-next-steps-title, .pkg-action, .pkg-answer-status")
+    return " ".join(parts.all_inner_texts())
+
+
+def test_not_stated_and_decline_in_the_widget(context: Any, option_site: tuple[Hosts, Path]) -> None:
+    hosts, root = option_site
+    page = context.new_page()
+    page.goto(f"{hosts.allowed}/{_host_page(hosts, root, 'outcomes.html', '')}")
+    _open_widget(page)
+    answer = _ask(page, NOT_STATED)
+    assert answer.get_attribute("data-outcome") == "not_stated"
+    text = answer.locator(".pkg-answer-text").inner_text()
+    assert text.count("没有明确说明") == 1 and "七沟镇" in text
+    assert answer.locator(".pkg-answer-status").count() == 0  # said once
+    assert "依据原文" in _labels(answer) and "换一种说法" in answer.locator(".pkg-next-steps").inner_text()
+    page.screenshot(path=str(_shots() / "widget-not-stated.png"))
+    answer = _ask(page, DECLINE)
+    assert answer.get_attribute("data-outcome") == "declined"
+    assert answer.locator(".pkg-answer-text p").count() == 1 and answer.locator(".pkg-answer-status").count() == 0
+    assert answer.locator(".pkg-citations-title").all_inner_texts() == ["可能相关的内容"]
+    assert "依据原文" not in _labels(answer)
+    steps = answer.locator(".pkg-next-steps").inner_text()
+    assert "换一种说法" in steps and "咨询" in steps
+    page.screenshot(path=str(_shots() / "widget-decline.png"))
+
+
+def test_outcomes_in_english_in_the_widget(context: Any, option_site: tuple[Hosts, Path]) -> None:
+    """data-lang="en": an English question gets the server's English text; a Chinese question keeps the
+    server's Chinese text; the widget's own labels are English either way."""
+    hosts, root = option_site
+    page = context.new_page()
+    name = _host_page(hosts, root, "outcomes-en.html", 'data-lang="en"')
+    page.goto(f"{hosts.allowed}/{name}")
+    _open_widget(page)
+    answer = _ask(page, "Who will win the football match tomorrow?")
+    assert answer.get_attribute("data-outcome") == "declined"
+    assert "cannot be answered from the plan" in answer.locator(".pkg-answer-text").inner_text()
+    assert "Possibly related passages" in _labels(answer) and not CJK.search(_labels(answer))
+    assert "rephrase" in answer.locator(".pkg-next-steps").inner_text()
+    page.screenshot(path=str(_shots() / "widget-decline-en.png"))
+    answer = _ask(page, "Population of Qigou town in 2035?")
+    assert answer.get_attribute("data-outcome") == "not_stated"
+    assert answer.locator(".pkg-answer-text").inner_text().count("does not state") == 1
+    assert answer.locator(".pkg-answer-status").count() == 0 and not CJK.search(_labels(answer))
+    answer = _ask(page, DECLINE)  # a Chinese question: the server answers in Chinese, the labels stay English
+    assert answer.get_attribute("data-outcome") == "declined"
+    assert CJK.search(answer.locator(".pkg-answer-text").inner_text())
+    assert "Possibly related passages" in _labels(answer) and not CJK.search(_labels(answer))
