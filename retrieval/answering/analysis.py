@@ -114,6 +114,23 @@ def unseen_terms(topic: str, vocab: Vocabulary, tokenizer: object) -> tuple[str,
     return tuple(dict.fromkeys(w for w in words if len(w) >= 2 and _CJK.match(w) and not vocab.occurs(w)))
 
 
+@dataclass(frozen=True)
+class Normalised:
+    """The question before any plan is known: enough to route it."""
+
+    text: str
+    lang: str
+    search_text: str
+
+
+def normalise(question: str) -> Normalised:
+    from retrieval.search import normalize_query
+
+    text = normalize_query(question)
+    lang = "en" if _LATIN.search(text) and len(_CJK.findall(text)) < 2 else "zh"
+    return Normalised(text, lang, expand(text) if lang == "en" else text)
+
+
 def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None = None,
             tokenizer: object = None) -> QuestionFrame:
     """The frame of ``question``; ``vocab`` (the plan's terms) enables typo repair."""

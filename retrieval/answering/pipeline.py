@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from retrieval.answering.analysis import QuestionFrame, analyse, unknown_places, unseen_terms
+from retrieval.answering.analysis import QuestionFrame, analyse, normalise, unknown_places, unseen_terms
 from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
 from retrieval.answering.candidates_text import outline_candidates, text_candidates
 from retrieval.answering.render import sentence
@@ -126,7 +126,7 @@ def answer(question: str, ctx: Context, search: Search, plan: str | None = None,
     """Answer ``question`` from the plan it is about (``plan``: the page's plan, the default)."""
     kb = ctx.kb
     served = sorted(kb.plans)
-    first = analyse(question)
+    first = normalise(question)
     other = foreign_plan(first.text, ctx.gazetteer)
     if other:
         return Answer(False, FOREIGN[first.lang].format(name=other), "declined")
