@@ -157,3 +157,26 @@ def test_a_figure_about_another_subject_is_rejected() -> None:
     frame = replace(analyse("东坡镇常住人口是多少？"), subjects=(("东坡镇", "东坡"),))
     county = Candidate("text", "现状常住人口30.5万人。", [Citation(p, "现状常住人口30.5万人。")], "a")
     assert "subject" in problems(frame, county)
+
+
+def test_the_scorer_prefers_the_candidate_that_fits_the_frame() -> None:
+    from retrieval.answering.scoring import score
+
+    p = passages()[0]
+    frame = analyse("到2035年城镇化率是多少？")
+    good = Candidate("indicator", "城镇化率达到65%。", [Citation(p, "城镇化率达到65%")], "a",
+                     features={"match": 1.0, "cover": 0.6, "rank": 1.0})
+    poor = Candidate("text", "现状常住人口30.5万人。", [Citation(p, "现状常住人口30.5万人。")], "a",
+                     features={"match": 0.1, "cover": 0.1, "rank": 0.2})
+    assert score(frame, [poor, good], [])[0] is good
+
+
+def test_a_quote_that_states_a_list_answer_carries_its_entities() -> None:
+    from retrieval.answering.scoring import corroborate
+
+    (lst,) = list_candidates(analyse("有哪些重点镇？"), KB, "a", {})
+    p = next(x for x in passages() if x.id == "pa2")
+    quote = Candidate("text", "规划重点镇3个：东坡镇、西岭镇、南湖镇。", [Citation(p, p.text[:20])], "a")
+    corroborate([lst, quote])
+    assert quote.corroborated and quote.mode == "graph" and {e.label for e in quote.entities} == {
+        "东坡镇", "西岭镇", "南湖镇"}

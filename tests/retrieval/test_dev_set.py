@@ -66,3 +66,30 @@ def test_variant_questions_find_the_right_section(the_build: Any, variant: str) 
     assert qs
     found = [any(is_gold(h.passage, q.gold_sections) for h in the_build.search(q.question, 5)) for q in qs]
     assert sum(found) >= len(qs) - 1, [q.question for q, ok in zip(qs, found, strict=True) if not ok]
+
+
+def test_template_answers_never_state_another_status_or_year(the_build: Any) -> None:
+    """Regression net from the graph itself: a figure asked for 现状 or for a target year is never answered
+    with an indicator of another status or year, and answers come from the plan asked."""
+    from bench.templates import template_questions
+    from kg.iri import entity_iri
+
+    iris = {str(entity_iri(the_build.settings["IRI_BASE"], e.plan, e.kind, e.key)): e
+            for e in the_build.kb.entities.values()}
+    checked = 0
+    for q in template_questions(the_build.kb):
+        if q.kind != "value":
+            continue
+        res = the_build.ask(q.question, plan=q.plan)
+        assert {c["plan"] for c in res["citations"]} <= {q.plan}
+        for ent in (iris.get(e["iri"]) for e in res["entities"]):
+            if ent is None or ent.kind != "Indicator":
+                continue
+            status, year = ent.first("status"), ent.first("targetYear")
+            if q.question.startswith("现状"):
+                assert getattr(status, "key", None) == "Current", (q.question, res["answer"])
+            elif q.question.startswith("到"):
+                assert getattr(status, "key", None) != "Current" and (year is None or str(year) in q.question), \
+                    (q.question, res["answer"])
+            checked += 1
+    assert checked >= 20
