@@ -223,9 +223,28 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
     # a question that names one member asks about that member, not for the whole class
     fit = 0.2 if named else 1.0 if frame.answer_type in ("list", "count") else 0.5
     qb = bigrams(frame.text)
-    return [Candidate("list", text, cite(kb, used, rank), plan, ents,
-                      {"match": fit, "cover": len(bigrams(word) & qb) / (len(qb) or 1),
-                       "rank": rank_feature(used, rank), "named": 1.0 if named else 0.0})]
+    feats = {"match": fit, "cover": len(bigrams(word) & qb) / (len(qb) or 1),
+             "rank": rank_feature(used, rank), "named": 1.0 if named else 0.0}
+    out = [Candidate("list", text, cite(kb, used, rank), plan, ents, feats)]
+    if kinds == ("SpatialStructure",) and len(ents) == 1:  # the formula with what each part is
+        parts, part_facts = _parts(kb, ents[0])
+        if parts:
+            out.insert(0, Candidate("list", sentence(text.rstrip("。") + "。其中" + "；".join(parts)),
+                                    cite(kb, used + part_facts, rank), plan, ents, dict(feats)))
+    return out
+
+
+def _parts(kb: FactBase, structure: Entity) -> tuple[list[str], list[Fact]]:
+    parts, facts = [], []
+    for ref in structure.values("hasPart"):
+        part = kb.resolve(ref, structure.plan) if isinstance(ref, Ref) else None
+        if part is None:
+            continue
+        said, used = describe(part, kb, ("skos:definition", "member"))
+        if said:
+            parts.append(f"{part.label}：" + "；".join(said))
+            facts += used
+    return parts, facts
 
 
 def _narrow(frame: QuestionFrame, ents: list[Entity]) -> list[Entity]:
