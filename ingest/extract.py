@@ -2,7 +2,8 @@
 
 The rules live in ``extract_places`` (towns, featured towns, protected areas, corridors, districts),
 ``extract_structure`` (formulas, positioning), ``extract_topics`` (village types, control lines, strategies,
-life circles, heritage) and ``extract_figures`` (indicators). They are rules of the genre only.
+life circles, heritage), ``extract_village`` (villages), ``extract_tables`` (land-use, heritage and
+facility tables) and ``extract_figures`` (indicators). They are rules of the genre only.
 
 Here: run them in order, then merge what several rules said about one entity (one Fact per kind and key:
 the first statement gives the quote, later ones add roles, parts and members), then mark source oddities.
@@ -12,7 +13,14 @@ from __future__ import annotations
 
 import re
 
-from ingest import extract_figures, extract_places, extract_structure, extract_topics, extract_village
+from ingest import (
+    extract_figures,
+    extract_places,
+    extract_structure,
+    extract_tables,
+    extract_topics,
+    extract_village,
+)
 from ingest.corrections import (
     apply_fact_corrections,
     corrected,
@@ -27,7 +35,7 @@ from ingest.records import Document, Fact, Passage, Ref, Section, Value
 MULTI = {"hasRole", "hasPart", "member", "memberOf", "skos:editorialNote"}
 _WORD_KINDS = {"Town", "Township", "NatureReserve", "ForestPark", "NaturePark", "ProtectedAreaSystem",
                "EcologicalCorridor", "EcologicalBarrier", "District", "FeaturedTown", "VillageType",
-               "LifeCircle", "ControlLine", "Strategy", "StructureElement", "Positioning"}
+               "LifeCircle", "ControlLine", "Strategy", "StructureElement", "Positioning", "HeritageItem"}
 
 
 def extract(doc: Document, sections: list[Section], passages: list[Passage]) -> list[Fact]:
@@ -58,6 +66,7 @@ def _extract(doc: Document, sections: list[Section], passages: list[Passage]) ->
     extract_topics.life_circles(sink)
     extract_topics.heritage(sink)
     extract_village.villages(sink)
+    extract_tables.genre_tables(sink, extract_figures.plan_period(doc))
     extract_figures.indicators(sink, plan_place(doc, sections))
     return sink.facts
 

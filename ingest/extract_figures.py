@@ -65,7 +65,7 @@ def indicators(sink: Sink, place: str) -> None:
                 fig = _figure(sink, p, s, m, place)
                 if fig:
                     _emit(sink, p, s, fig, period)
-        _table(sink, p)
+        _table(sink, p, period)
 
 
 def _figure(sink: Sink, p: Passage, s: Span, m: re.Match[str], place: str) -> dict | None:
@@ -171,8 +171,9 @@ def _add(sink: Sink, subject: str, value: float, raw: str, unit: str, cmp: str, 
     sink.add("Indicator", key, span.text.strip(), span, props, note)
 
 
-def _table(sink: Sink, p: Passage) -> None:
-    """Markdown indicator table: 指标名称 | 单位 | 基期年(2020) | 2025年 | 2035年 …"""
+def _table(sink: Sink, p: Passage, period: dict[str, int]) -> None:
+    """Markdown indicator table: 指标名称 | 单位 | 基期年(2020) | 2025年 | 2035年 …; a year column is the
+    base year (现状) when its header says 基期/现状 or its year is the plan's base year."""
     rows = [ln for ln in sentences(p, "\n") if ln.text.startswith("|")]
     if not rows:
         return
@@ -180,7 +181,8 @@ def _table(sink: Sink, p: Passage) -> None:
     names = [c.text for c in header]
     subj = next((i for i, n in enumerate(names) if "指标" in n), None)
     unit_col = next((i for i, n in enumerate(names) if "单位" in n), None)
-    years = [(i, int(y.group(1)), bool(re.search(r"基期|现状", n)))
+    base_year = period.get("baseYear") or period.get("periodStart")
+    years = [(i, int(y.group(1)), bool(re.search(r"基期|现状", n)) or int(y.group(1)) == base_year)
              for i, n in enumerate(names) if (y := re.search(r"(\d{4})", n))]
     if subj is None or unit_col is None or not years:
         return

@@ -13,6 +13,7 @@ from typing import Any
 from ingest.corrections import SUFFIX, corrections_path, load_corrections
 from ingest.errors import IngestError
 from ingest.formats import CONVERTED, convert
+from ingest.formats.markdown import has_html_tables, html_tables_as_rows
 from ingest.meta import complete
 from ingest.meta import from_text as meta_from_text
 from ingest.records import Document, PlanMeta
@@ -84,6 +85,8 @@ def _load_source(name: str, _mtime: int, _size: int) -> Source:
     if not text.strip():
         raise IngestError(str(p), "file is empty; expected the text of a plan")
     _check_text(text, str(p))
+    if has_html_tables(text):  # Markdown from a PDF converter (MinerU): tables as rows like every format
+        text = html_tables_as_rows(text)
     return Source(text, encoding, digest)
 
 

@@ -48,6 +48,8 @@ class PLAN(DefinedNamespace):
     HeritageFigure: URIRef  # heritage figure
     Indicator: URIRef  # indicator
     Positioning: URIRef  # positioning
+    LandUseArea: URIRef  # land-use area
+    HeritageItem: URIRef  # heritage item
 
     # object properties
     inPlan: URIRef  # in plan
@@ -60,6 +62,7 @@ class PLAN(DefinedNamespace):
     member: URIRef  # member
     lifeCircle: URIRef  # life circle
     status: URIRef  # status
+    inVillage: URIRef  # in village
 
     # datatype properties
     sourceSpan: URIRef  # source span
@@ -95,6 +98,13 @@ class PLAN(DefinedNamespace):
     unit: URIRef  # unit
     comparator: URIRef  # comparator
     targetYear: URIRef  # target year
+    landUseClass: URIRef  # land-use class
+    share: URIRef  # share
+    heritageCategory: URIRef  # heritage category
+    protectionLevel: URIRef  # protection level
+    currentCount: URIRef  # current count
+    plannedCount: URIRef  # planned count
+    constructionMode: URIRef  # construction mode
 
     # concept schemes
     SettlementRoles: URIRef  # settlement roles
@@ -115,6 +125,7 @@ FACT_KINDS: tuple[str, ...] = (
     "EcologicalCorridor", "EcologicalBarrier", "SpatialStructure", "StructureElement", "District",
     "FeaturedTown", "VillageType", "LifeCircle", "Facility", "ControlLine", "Strategy",
     "HeritageFigure", "Indicator", "Positioning", "AdministrativeVillage", "NaturalVillage",
+    "LandUseArea", "HeritageItem",
 )  # fmt: skip
 
 # Names Ref("Concept", name) may take.

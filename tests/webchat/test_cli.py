@@ -158,7 +158,8 @@ def test_ingest_prints_a_summary_per_plan_and_the_village_report(tmp_path: Path)
     summary = next(line for line in out.stdout.splitlines() if line.startswith("shanxi-2022-2035:"))
     assert "NaturalVillage 7" in summary and "numbered" in summary
     report = plankg("stats", "--plan", "shanxi-2022-2035", data_dir=tmp_path / "var").stdout
-    assert "第五条  规划指标" in report and "AdministrativeVillage" in report
+    assert "第五条  规划指标" in report and "AdministrativeVillage" in report and "LandUseArea" in report
+    assert any("耕地保有量" in line and "约束性" in line and "2035" in line for line in report.splitlines())
     quiet = plankg("ingest", "--quiet", "--only", str(village), data_dir=tmp_path / "var2")
     assert quiet.returncode == 0 and quiet.stdout == ""
     plain = plankg("stats", data_dir=tmp_path / "var")
