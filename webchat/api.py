@@ -70,7 +70,10 @@ def ask() -> Response:
         raise BadRequest('请求体必须是 JSON 对象，例如 {"question": "..."}')
     question = clean_question(body.get("question"))
     top_k = _top_k(body.get("top_k"), from_json=True)
-    result = build().ask(question, plan=_plan_arg(body.get("plan")), top_k=top_k)
+    lang = body.get("lang")
+    if lang not in (None, "zh", "en"):
+        raise BadRequest('lang 只能是 "zh" 或 "en"')
+    result = build().ask(question, plan=_plan_arg(body.get("plan")), top_k=top_k, lang=lang)
     for c in [*result["citations"], *result.get("related", [])]:
         c["url"] = passage_url(c["id"])
     return jsonify(result)

@@ -58,7 +58,10 @@ def schemas(max_question: int) -> dict[str, Any]:
                   "description": "The one error shape of every /api route."},
         "AskRequest": _obj({"question": question, "plan": plan,
                             "top_k": {"type": ["integer", "null"], "minimum": 1, "maximum": 20,
-                                      "default": 5, "description": "Passages searched; null: 5."}}, ["question"]),
+                                      "default": 5, "description": "Passages searched; null: 5."},
+                            "lang": {"enum": ["zh", "en", None], "description": "Language of the system's own "
+                                     "sentences (declines, not stated, clarify); default: the question's."}},
+                           ["question"]),
         "Citation": _obj({**passage_fields,
                           "pages": {"type": "array", "items": _int, "description": "PDF pages (empty otherwise)."},
                           "quote": {**_str, "description": "The sentence the answer relies on, verbatim."},

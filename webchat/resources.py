@@ -119,12 +119,12 @@ class Build:
 
         return hybrid_search(self.index, self.tokenizer, self.embedder, query, top_k=top_k, plan=plan)
 
-    def ask(self, question: str, plan: str | None = None, top_k: int = 5) -> dict[str, Any]:
+    def ask(self, question: str, plan: str | None = None, top_k: int = 5, lang: str | None = None) -> dict[str, Any]:
         from retrieval.answering import answer, context_for
 
         plan = self.check_plan(plan)
         ctx = context_for(self.kb, self.tokenizer)
-        result = answer(question, ctx, lambda q, k, p: self.search(q, k, p), plan=plan, top_k=top_k)
+        result = answer(question, ctx, lambda q, k, p: self.search(q, k, p), plan=plan, top_k=top_k, lang=lang)
         return result.to_json(question, plan, self.settings["IRI_BASE"])
 
 

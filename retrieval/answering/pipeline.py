@@ -77,8 +77,9 @@ def candidates(frame: QuestionFrame, kb: FactBase, plan: str, hits: Sequence[Hit
             *text_candidates(frame, hits)]
 
 
-def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit]) -> Answer:
-    lang = frame.lang
+def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], lang: str | None = None) -> Answer:
+    """``lang``: the language of the system's own sentences (the page's); default the question's."""
+    lang = lang if lang in ("zh", "en") else frame.lang
     if frame.out_of_scope:
         return Answer(False, OUT_OF_SCOPE[lang].format(topic=frame.out_of_scope), "declined",
                       related=_related(hits))
@@ -122,23 +123,26 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     return frame, hits, candidates(frame, ctx.kb, target, hits)
 
 
-def answer(question: str, ctx: Context, search: Search, plan: str | None = None, top_k: int = 5) -> Answer:
-    """Answer ``question`` from the plan it is about (``plan``: the page's plan, the default)."""
+def answer(question: str, ctx: Context, search: Search, plan: str | None = None, top_k: int = 5,
+           lang: str | None = None) -> Answer:
+    """Answer ``question`` from the plan it is about (``plan``: the page's plan, the default). ``lang``
+    (``zh``/``en``) sets the language of the system's own sentences; default the question's."""
     kb = ctx.kb
     served = sorted(kb.plans)
     first = normalise(question)
+    says = lang if lang in ("zh", "en") else first.lang
     other = foreign_plan(first.text, ctx.gazetteer)
     if other:
-        return Answer(False, FOREIGN[first.lang].format(name=other), "declined")
+        return Answer(False, FOREIGN[says].format(name=other), "declined")
     where: Route = route(first.text, ctx.gazetteer, plan, served)
     if where.clarify:
         ranked = [h.passage.plan for h in search(first.search_text, 10, None)]
         where = route(first.text, ctx.gazetteer, plan, served, ranked)
         titles = [(p, kb.plans[p].title if p in kb.plans else p) for p in where.plans]
-        return Answer(False, CLARIFY[first.lang] + "、".join(t for _, t in titles), "clarify", plans=titles)
+        return Answer(False, CLARIFY[says] + "、".join(t for _, t in titles), "clarify", plans=titles)
     target = where.plans[0]
     frame, hits, cands = gather(question, ctx, search, target, top_k, where.named)
-    result = decide(frame, cands, hits)
+    result = decide(frame, cands, hits, says)
     if result.answered and not result.entities:  # link what the quoted answer names
         result.entities = [e for e in kb.mentioned(result.text, target) if e.kind not in ("Indicator",)][:8]
     result.plan = target

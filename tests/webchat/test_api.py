@@ -120,3 +120,12 @@ def test_every_error_body_matches_the_error_schema(client: Any, check: Any) -> N
     for resp in (client.post("/api/ask", json={}), client.get("/api/passages/nope"),
                  client.post("/api/ask", data="x", content_type="text/plain")):
         check(resp.get_json(), "Error")
+
+
+def test_ask_lang_sets_the_language_of_the_systems_own_sentences(client: Any) -> None:
+    zh = client.post("/api/ask", json={"question": "明天的足球比赛谁会赢？"}).get_json()
+    en = client.post("/api/ask", json={"question": "明天的足球比赛谁会赢？", "lang": "en"}).get_json()
+    assert zh["mode"] == en["mode"] and zh["mode"] in ("declined", "not_stated")
+    assert "规划" in zh["answer"] and "plan" in en["answer"]
+    bad = client.post("/api/ask", json={"question": "人口多少", "lang": "fr"})
+    assert bad.status_code == 400 and bad.get_json()["ok"] is False
