@@ -5,6 +5,7 @@ Screenshots go to var/screenshots/ (git-ignored)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -293,3 +294,31 @@ def test_suggestions_are_residents_questions(open_page: Any) -> None:
     assert any("供水" in t for t in texts) and any("学校" in t for t in texts), texts
     assert page.locator("link[rel=icon]").count() == 1
     assert page.request.get(page.url.split("?")[0] + "favicon.ico").status == 200
+
+
+def _own_labels(answer: Any) -> str:
+    """The page's own words on an answer (not the server's text, the plan's quotes or its publisher)."""
+    parts = answer.locator(".citations-title, .next-steps-title, .action, .answer-status, .followups-title")
+    return " ".join(parts.all_inner_texts())
+
+
+@pytest.mark.parametrize(("question", "outcome", "server_text"), [
+    ("Who will win the football match tomorrow?", "declined", "cannot be answered from the plan"),
+    ("Population of Qigou town in 2035?", "not_stated", "does not state"),
+    (DECLINE, "declined", "无法据此回答"),  # a Chinese question: the server's text stays Chinese
+    (NOT_STATED, "not_stated", "没有明确说明"),
+])
+def test_english_page_labels_for_either_language_of_question(open_page: Any, question: str, outcome: str,
+                                                             server_text: str) -> None:
+    page = open_page("/?lang=en")
+    answer = ask(page, question).locator(".answer")
+    assert answer.get_attribute("data-outcome") == outcome
+    text = answer.locator(".answer-text").inner_text()
+    assert text.count(server_text) == 1 and answer.locator(".answer-status").count() == 0
+    labels = _own_labels(answer)
+    assert labels and not re.search(r"[\u4e00-\u9fff]", labels), labels
+    assert answer.locator(".next-steps li").first.inner_text().startswith("rephrase")
+    assert page.locator(".question-label").last.inner_text() == "Q"
+    assert answer.locator(".answer-text").get_attribute("lang") == (None if server_text.isascii() else "zh-CN")
+    if outcome == "declined" and server_text.isascii():
+        shot(page, "decline-desktop-en")

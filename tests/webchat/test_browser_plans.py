@@ -118,6 +118,7 @@ def test_clarify_on_the_page(page: Any, served: Served, lang: str) -> None:
     assert answer.get_attribute("data-outcome") == "clarify"
     text = answer.locator(".answer-text").inner_text()
     assert text.startswith("Several plans could answer this") if lang == "en" else "请先选择" in text
+    assert answer.locator(".answer-text").get_attribute("lang") is None  # the UI's language: not marked
     buttons = answer.locator(".clarify-plan")
     assert buttons.count() == 3
     assert answer.locator(".clarify-title").count() == 0  # the server's text already asks: said once

@@ -169,6 +169,17 @@ var PlanKGRender = (function () {
     return el("p", p + "entities", opts.S.entities + "：" + names.join(opts.lang === "en" ? ", " : "、"));
   }
 
+  /* The server answers in the question's language: text that opens in the other language than the UI's
+   * gets its own lang attribute (screen readers, font choice). */
+  function markLang(node, text, uiLang) {
+    var lead = String(text || "").split(/[。！？：:;；\n]|[.!?](?:\s|$)/)[0];
+    if (!/[A-Za-z\u3400-\u9fff]/.test(lead)) return node;
+    var zh = /[\u3400-\u9fff]/.test(lead);
+    if (zh && uiLang === "en") node.setAttribute("lang", "zh-CN");
+    else if (!zh && uiLang !== "en") node.setAttribute("lang", "en");
+    return node;
+  }
+
   function options(o) {
     o = o || {};
     return {
@@ -182,7 +193,7 @@ var PlanKGRender = (function () {
     var opts = options(o), p = opts.prefix;
     var q = el("div", p + "question");
     q.appendChild(el("span", p + "question-label", opts.S.you));
-    q.appendChild(el("p", p + "question-text", text));
+    markLang(q.appendChild(el("p", p + "question-text", text)), text, opts.lang);
     return q;
   }
 
@@ -277,6 +288,7 @@ var PlanKGRender = (function () {
     else if (kind === "unanswered") art.appendChild(el("p", p + "answer-status", S.unanswered));
     var text = String(data.answer || (kind === "declined" ? S.declined : ""));
     var textBox = el("div", p + "answer-text");
+    markLang(textBox, text, opts.lang);
     text.split(/\n+/).forEach(function (line) { if (line.trim()) textBox.appendChild(el("p", null, line)); });
     art.appendChild(textBox);
     if (kind === "clarify") {
