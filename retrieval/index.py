@@ -177,6 +177,49 @@ def encode_each(embedder: Embedder, texts: list[str]) -> np.ndarray:
     return np.concatenate(rows) if rows else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
+_BATCH_MASK = 15  # a batch ends after a passage whose id hash has these bits clear: 16 on average
+_BATCH_MAX = 48
+
+
+def batch_bounds(ids: Sequence[str]) -> list[tuple[int, int]]:
+    """Content-defined embedding batches ``[(start, end)]`` over a plan's passage ids in order.
+
+    A batch ends after a passage whose id hashes to 0 under ``_BATCH_MASK`` (or at ``_BATCH_MAX``
+    passages), so a batch's members depend on the ids around it only: an edited passage changes its
+    own batch, the other batches of the plan keep their members and hence their vectors (a batched
+    vector depends on the whole batch by ~1e-7; the same batch gives the same floats)."""
+    bounds, start = [], 0
+    for i, pid in enumerate(ids):
+        cut = int(hashlib.sha256(pid.encode("utf-8")).hexdigest()[:8], 16) & _BATCH_MASK == 0
+        if cut or i + 1 - start >= _BATCH_MAX:
+            bounds.append((start, i + 1))
+            start = i + 1
+    if start < len(ids):
+        bounds.append((start, len(ids)))
+    return bounds
+
+
+def encode_batched(embedder: Embedder, ids: Sequence[str], texts: Sequence[str],
+                   known: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """Vectors of a plan's passages, encoded batch by batch (``batch_bounds``); a batch whose key
+    (``ids_hash`` of its ids) is in ``known`` reuses those rows instead of encoding again."""
+    out = np.zeros((len(ids), embedder.dim), dtype=np.float32)
+    for start, end in batch_bounds(ids):
+        rows = (known or {}).get(ids_hash(ids[start:end]))
+        if rows is None:
+            rows = embedder.encode(list(texts[start:end]))
+        if rows.shape != (end - start, embedder.dim):
+            raise ValueError(f"embedder {embedder.model_id!r} returned shape {rows.shape}, "
+                             f"expected {(end - start, embedder.dim)}")
+        out[start:end] = rows
+    return out
+
+
+def known_batches(ids: Sequence[str], vectors: np.ndarray) -> dict[str, np.ndarray]:
+    """``{batch key: rows}`` of an already encoded plan, for ``encode_batched(known=...)``."""
+    return {ids_hash(ids[a:b]): np.array(vectors[a:b]) for a, b in batch_bounds(ids)}
+
+
 # ---------------------------------------------------------------- assembly
 
 
