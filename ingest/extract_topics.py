@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.extract_tables import row_cells
 from ingest.extract_text import (
     CN_NUM,
     LEVELS,
@@ -70,10 +71,10 @@ def strategies(sink: Sink) -> None:
 def life_circles(sink: Sink) -> None:
     for p in sink.passages:
         for line in sentences(p, "\n"):
-            cells = line.text.split("\t")
-            m = _CIRCLE.match(cells[0].strip())
+            cells = _cells(line)
+            m = _CIRCLE.match(cells[0].text) if cells else None
             if m and len(cells) > 1:
-                _circle(sink, m.group(1), Span(line.start, line.start + len(m.group(1)), m.group(1)))
+                _circle(sink, m.group(1), Span(cells[0].start, cells[0].start + len(m.group(1)), m.group(1)))
             elif m and re.match(r"^\S+生活圈[：:]", line.text):
                 _inline_circle(sink, m.group(1), line)
     _tables(sink)
@@ -95,22 +96,22 @@ def _inline_circle(sink: Sink, label: str, line: Span) -> None:
 
 
 def _tables(sink: Sink) -> None:
-    """Tab-separated 生活圈 tables: a header row per circle, rows of 类别/序号 then item/remark pairs."""
+    """生活圈 tables, tab-separated or ``|`` rows (``extract_tables.row_cells``): a header row per circle,
+    rows of 类别/序号 then item/remark pairs."""
     circle: str | None = None
     for p in sink.passages:
         for line in sentences(p, "\n"):
-            cells = line.text.split("\t")
-            m = _CIRCLE.match(cells[0].strip())
+            cells = _cells(line)
+            m = _CIRCLE.match(cells[0].text) if cells else None
             if m and len(cells) > 1:
                 circle = m.group(1)
-            elif circle and "\t" in line.text:
-                _row(sink, circle, line)
-            elif "\t" not in line.text:
+            elif circle and row_cells(line) is not None:
+                _row(sink, circle, cells)
+            elif row_cells(line) is None:
                 circle = None
 
 
-def _row(sink: Sink, circle: str, line: Span) -> None:
-    cells = _cells(line)
+def _row(sink: Sink, circle: str, cells: list[Span]) -> None:
     seq = next((i for i, c in enumerate(cells) if c.text.isdigit()), None)
     if seq is None:
         return
@@ -135,14 +136,8 @@ def _row(sink: Sink, circle: str, line: Span) -> None:
 
 
 def _cells(line: Span) -> list[Span]:
-    out, pos = [], 0
-    for part in line.text.split("\t"):
-        body = part.strip()
-        if body:
-            lead = len(part) - len(part.lstrip())
-            out.append(Span(line.start + pos + lead, line.start + pos + lead + len(body), body))
-        pos += len(part) + 1
-    return out
+    """The non-empty cells of a table row (misaligned rows leave empty cells); [] for a plain line."""
+    return [c for c in row_cells(line) or [] if c.text]
 
 
 def heritage(sink: Sink) -> None:

@@ -90,3 +90,17 @@ def test_docx_headings_and_tables(tmp_path: Path) -> None:
     assert "## 规划范围" in doc.text and "| 耕地保有量 | 公顷 |" not in doc.text  # cells keep their columns
     assert next(p for p in passages if "辖竹坪" in p.text).section == "第一条"
     assert doc.plan.publisher == "禾川县白鹭镇人民政府"
+
+
+def _circles(facts: list[Fact]) -> set[tuple[str, str, tuple]]:
+    return {(f.kind, f.key, f.props) for f in facts if f.kind in ("Facility", "LifeCircle")}
+
+
+@pytest.mark.parametrize("edition", ["docx", "pdf"])
+def test_life_circle_table_as_rows_gives_the_same_facilities(editions: dict[str, Read], edition: str) -> None:
+    """The Markdown's tab-separated 生活圈 table is `|` rows in the DOCX and PDF: the same 32 facilities."""
+    if edition not in editions:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    base = _circles(editions["md"][2])
+    assert sum(1 for kind, _k, _p in base if kind == "Facility") == 32
+    assert _circles(editions[edition][2]) == base
