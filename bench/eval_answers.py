@@ -1,11 +1,13 @@
 """Answer evaluation, tune and held-out sets printed separately, overall and per style.
 
-Usage: .venv/bin/python bench/eval_answers.py [--data-dir DIR] [--sets tune,dev-heldout,heldout] [--failures]
+Usage: .venv/bin/python bench/eval_answers.py [--data-dir DIR] [--sets tune,tune2,dev-heldout,heldout,heldout2]
+       [--failures]
 
 Builds the bundled plan plus the synthetic plans of tests/data/plans into a temporary directory unless
 --data-dir names an existing build. Sets: ``tune`` and ``dev-heldout`` (tests/data/dev_split.json over
-tests/data/dev_questions.jsonl) and ``heldout`` (tests/data/heldout_questions.jsonl, written blind).
-Only ``tune`` may be used to fit anything (bench/fit_answering.py).
+tests/data/dev_questions.jsonl), ``tune2`` (tests/data/tune2_questions.jsonl), ``heldout`` and
+``heldout2`` (tests/data/heldout*_questions.jsonl, written blind). Only ``tune`` and ``tune2`` may be used to
+fit anything (bench/fit_answering.py).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def main() -> int:
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir")
-    ap.add_argument("--sets", default="tune,dev-heldout,heldout")
+    ap.add_argument("--sets", default="tune,tune2,dev-heldout,heldout")
     ap.add_argument("--failures", action="store_true")
     args = ap.parse_args()
     sets = question_sets(ROOT / "tests/data")

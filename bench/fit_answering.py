@@ -44,7 +44,8 @@ def main() -> int:
     ap.add_argument("--data-dir")
     ap.add_argument("--no-templates", action="store_true", help="fit on the tune questions alone")
     args = ap.parse_args()
-    tune = question_sets(ROOT / "tests/data")["tune"]
+    sets = question_sets(ROOT / "tests/data")
+    tune = sets["tune"] + sets.get("tune2", [])
     rows, labels, per_q, topic_x, topic_y = [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         b = open_eval_build(args.data_dir, tmp)
@@ -78,7 +79,8 @@ def main() -> int:
             best_t, best_acc = float(t), acc
     topic = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(np.array(topic_x), topic_y)
     out = {
-        "fitted_on": f"tune split of tests/data/dev_questions.jsonl ({len(tune)} questions, tests/data/dev_split.json)"
+        "fitted_on": f"tune split of tests/data/dev_questions.jsonl (tests/data/dev_split.json) and "
+                     f"tests/data/tune2_questions.jsonl ({len(tune)} questions)"
                      f" + {len(templates)} template questions from the build's facts (bench/templates.py)",
         "date": datetime.date.today().isoformat(), "candidates": len(rows), "positives": int(y.sum()),
         "tune_accuracy_at_threshold": round(best_acc / len(tune), 3),

@@ -3,8 +3,11 @@
 Two sets, kept apart:
 - ``tests/data/dev_questions.jsonl`` split by ``tests/data/dev_split.json`` into *tune* (the only data
   thresholds and weights may be fitted on) and *dev-heldout*;
+- ``tests/data/tune2_questions.jsonl``: more tuning questions, written from the plan texts by a helper who
+  saw no code or other questions;
 - ``tests/data/heldout_questions.jsonl``: written blind from the plan texts, frozen before the answering
-  code it judges was changed.
+  code it judges was changed; ``heldout2_questions.jsonl``: a second blind set, frozen later and run only
+  for the final report.
 
 Outcomes: an answerable question is *correct* when it is answered (mode ``graph``/``extractive``) and the
 answer holds every expected string; an unanswerable or not-stated one is *honest* when it is declined or
@@ -125,12 +128,14 @@ def load_questions(path: Path, ids: Iterable[str] | None = None) -> list[Questio
 
 
 def question_sets(data: Path) -> dict[str, list[Question]]:
-    """``tune``, ``dev-heldout`` and (when present) ``heldout``, from ``tests/data``."""
+    """``tune`` and ``dev-heldout`` (the dev split), and when present ``tune2`` (more tuning questions),
+    ``heldout`` and ``heldout2`` (written blind, frozen), from ``tests/data``."""
     split = json.loads((data / "dev_split.json").read_text(encoding="utf-8"))
     sets = {name: load_questions(data / "dev_questions.jsonl", split[name]) for name in ("tune", "dev-heldout")}
-    blind = data / "heldout_questions.jsonl"
-    if blind.exists():
-        sets["heldout"] = load_questions(blind)
+    for name, file in (("tune2", "tune2_questions.jsonl"), ("heldout", "heldout_questions.jsonl"),
+                       ("heldout2", "heldout2_questions.jsonl")):
+        if (data / file).exists():
+            sets[name] = load_questions(data / file)
     return sets
 
 
