@@ -31,7 +31,7 @@ NOT_STATED = {"zh": "规划没有明确说明这一点。规划中与此相关�
 UNNAMED = {"zh": "规划没有提到{name}，因此没有说明这一点。规划中与此相关的内容是：",
            "en": "The plan does not name {name}, so it does not state this. What the plan says on the topic:"}
 CLARIFY = {"zh": "这个问题可能涉及多个规划，请先选择要查询的规划：",
-           "en": "Several plans could answer this; please choose a plan first:"}
+           "en": "Several plans could answer this; please choose a plan first: "}
 FOREIGN = {"zh": "目前没有收录{name}的规划，无法回答关于它的问题。",
            "en": "No plan of {name} is served here, so this cannot be answered."}
 OUT_OF_SCOPE = {"zh": "国土空间总体规划不涉及这类事项（{topic}），无法据此回答。",
@@ -139,7 +139,8 @@ def answer(question: str, ctx: Context, search: Search, plan: str | None = None,
         ranked = [h.passage.plan for h in search(first.search_text, 10, None)]
         where = route(first.text, ctx.gazetteer, plan, served, ranked)
         titles = [(p, kb.plans[p].title if p in kb.plans else p) for p in where.plans]
-        return Answer(False, CLARIFY[says] + "、".join(t for _, t in titles), "clarify", plans=titles)
+        sep = "、" if says == "zh" else "; "
+        return Answer(False, CLARIFY[says] + sep.join(t for _, t in titles), "clarify", plans=titles)
     target = where.plans[0]
     frame, hits, cands = gather(question, ctx, search, target, top_k, where.named)
     result = decide(frame, cands, hits, says)
