@@ -71,8 +71,8 @@ def strategies(sink: Sink) -> None:
 def life_circles(sink: Sink) -> None:
     for p in sink.passages:
         for line in sentences(p, "\n"):
-            cells = _cells(line)
-            m = _CIRCLE.match(cells[0].text) if cells else None
+            cells = _cells(line) or [line]
+            m = _CIRCLE.match(cells[0].text)
             if m and len(cells) > 1:
                 _circle(sink, m.group(1), Span(cells[0].start, cells[0].start + len(m.group(1)), m.group(1)))
             elif m and re.match(r"^\S+生活圈[：:]", line.text):
