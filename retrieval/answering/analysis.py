@@ -139,7 +139,7 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
     lex = lex or lexicon()
     simplified = normalize_query(question)
     script = script_of(question)
-    text, fixes = correct(simplified, vocab) if vocab is not None else (simplified, ())
+    text, fixes = correct(simplified, vocab, tokenizer) if vocab is not None else (simplified, ())
     lang = "en" if _LATIN.search(text) and len(_CJK.findall(text)) < 2 else "zh"
     search_text = expand(text) if lang == "en" else text
     years = [int(y) for y in _YEAR.findall(text)]

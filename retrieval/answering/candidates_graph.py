@@ -203,11 +203,7 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
         return []
     used = [f for e in ents for f in e.facts if role is None or Ref("Concept", role) in f.get("hasRole")] \
         or [f for e in ents for f in e.facts]
-    first: dict[str, tuple[int, int]] = {}
-    for f in used:  # the plan's own order: where the best-ranked passage stating the class names each
-        first.setdefault(f.key, (rank.get(f.passage, 10**6), f.start))
-        first[f.key] = min(first[f.key], (rank.get(f.passage, 10**6), f.start))
-    ents = sorted(ents, key=lambda e: first.get(e.key, (10**6, 0)))
+    ents = plan_order(kb, ents, used)
     if kinds in (("HeritageFigure",), ("SpatialStructure",)):
         text = sentence("；".join(dict.fromkeys(f.quote for f in used)))
     else:
@@ -232,6 +228,15 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
             out.insert(0, Candidate("list", sentence(text.rstrip("。") + "。其中" + "；".join(parts)),
                                     cite(kb, used + part_facts, rank), plan, ents, dict(feats)))
     return out
+
+
+def plan_order(kb: FactBase, ents: list[Entity], facts: Sequence[Fact]) -> list[Entity]:
+    """``ents`` in the order the passage naming most of them lists them (the plan's own order)."""
+    texts = [kb.passages[pid].text for pid in dict.fromkeys(f.passage for f in facts) if pid in kb.passages]
+    if not texts:
+        return ents
+    best = max(texts, key=lambda t: sum(e.label in t for e in ents))
+    return sorted(ents, key=lambda e: best.find(e.label) if e.label in best else len(best) + ents.index(e))
 
 
 def _parts(kb: FactBase, structure: Entity) -> tuple[list[str], list[Fact]]:

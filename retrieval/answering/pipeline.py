@@ -17,7 +17,7 @@ from retrieval.answering.scoring import on_topic, score, weights
 from retrieval.answering.types import Answer, Candidate, Citation
 from retrieval.answering.typos import Vocabulary
 from retrieval.answering.verify import problems
-from retrieval.facts import FactBase, aliases
+from retrieval.facts import FactBase, aliases, place_names
 from retrieval.text import sentences
 
 if TYPE_CHECKING:
@@ -58,7 +58,10 @@ class Context:
             if self.tokenizer is not None:
                 terms |= {t for x in [*texts, *heads] for t in tokens(self.tokenizer, x)}
             common = getattr(self.tokenizer, "FREQ", None)
-            self._vocab[plan] = Vocabulary.from_terms(terms, "\n".join([*texts, *heads]), common)
+            vocab = Vocabulary.from_terms(terms, "\n".join([*texts, *heads]), common)
+            meta = self.kb.plans.get(plan)
+            vocab.protected = frozenset(place_names(meta.title)) if meta else frozenset()
+            self._vocab[plan] = vocab
         return self._vocab[plan]
 
 

@@ -36,6 +36,7 @@ class Vocabulary:
     by_pinyin: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_mask: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     terms: set[str] = field(default_factory=set)
+    protected: frozenset[str] = frozenset()  # the jurisdiction's names: 平泉 + 种 is not a slip of 平泉镇
 
     @classmethod
     def from_terms(cls, terms: Iterable[str], corpus: str, common: Mapping[str, int] | None = None) -> Vocabulary:
@@ -82,19 +83,35 @@ def _covered(run: str, vocab: Vocabulary) -> set[int]:
     return out
 
 
-def correct(text: str, vocab: Vocabulary) -> tuple[str, tuple[tuple[str, str], ...]]:
+def _boundaries(run: str, tokenizer: object) -> set[int] | None:
+    """Word boundaries of ``run`` by the tokenizer (``None``: no tokenizer, any position will do)."""
+    if tokenizer is None:
+        return None
+    cuts = {0, len(run)}
+    for _w, a, b in tokenizer.tokenize(run):  # type: ignore[attr-defined]
+        cuts.update((a, b))
+    return cuts
+
+
+def correct(text: str, vocab: Vocabulary, tokenizer: object = None) -> tuple[str, tuple[tuple[str, str], ...]]:
     """``text`` with slips of plan terms repaired, and the ``(written, corrected)`` pairs. Never touches
-    question words or characters that belong to a plan term written right."""
+    question words or characters that belong to a plan term written right; with a ``tokenizer``, a slip
+    is a run of whole words (在孩子 is 在 + 孩子, not a slip of 灾害)."""
     fixes: list[tuple[str, str]] = []
     out = text
     for run in _CJK_RUN.findall(text):
         keep = _covered(run, vocab)
+        cuts = _boundaries(run, tokenizer)
         i = 0
         while i < len(run) - 1:
             for n in range(min(MAX_TERM, len(run) - i), 1, -1):
                 window = run[i:i + n]
                 if vocab.occurs(window) or keep & set(range(i, i + n)) or _QUESTION_CHARS.search(window):
                     continue
+                if any(window.startswith(p) and len(window) == len(p) + 1 for p in vocab.protected):
+                    continue
+                if cuts is not None and (i not in cuts or (i + n not in cuts and n < 3)):
+                    continue  # a slip starts a word; a two-character one is a whole word
                 term = vocab.suggest(window)
                 if term:
                     fixes.append((window, term))
