@@ -44,6 +44,17 @@ def _status(e: Entity) -> str | None:
     return v.key if isinstance(v, Ref) else None
 
 
+def indicator_sentence(e: Entity) -> str:
+    """``城镇污水集中处理率：2025年95%（预期性）``: an indicator from a table, in words."""
+    subject, value, unit = e.first("subject") or e.label, e.first("value"), e.first("unit") or ""
+    year, cmp, kind = e.first("targetYear"), e.first("comparator"), e.first("indicatorType")
+    status = e.first("status")
+    when = ("现状" if isinstance(status, Ref) and status.key == "Current" else "") + (f"{year}年" if year else "")
+    number = re.sub(r"\.0$", "", str(value))
+    sign = cmp if cmp in ("≥", "≤") else ""
+    return f"{subject}：{when}{sign}{number}{unit}" + (f"（{kind}）" if kind else "") + "。"
+
+
 def indicator_violations(frame: QuestionFrame, e: Entity) -> tuple[str, ...]:
     out = []
     status, year = _status(e), e.first("targetYear")
@@ -79,13 +90,16 @@ def indicator_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Ra
     if not scored:
         return []
     best = max(s for s, _ in scored)
-    top = sorted((t for t in scored if t[0] >= best - 0.2), key=lambda t: -t[0])[:4]
+    top = sorted((t for t in scored if t[0] >= best - 0.2), key=lambda t: -t[0])[:8]
     cands = []
     for match, e in top:
         f = e.facts[0]
         p = kb.passages.get(f.passage)
         said = sentence_with(p, f.quote) if p is not None else f.quote
-        text = sentence(said if len(said) <= SENTENCE_CHARS else f.quote)
+        if "|" in f.quote or "\t" in f.quote:  # a table row: say it from the facts
+            text = indicator_sentence(e)
+        else:
+            text = sentence(said if len(said) <= SENTENCE_CHARS else f.quote)
         cover = len(bigrams(str(e.first("subject") or e.label)) & qb) / (len(qb) or 1)
         cands.append(Candidate("indicator", text, cite(kb, [f], rank), plan, [e],
                                {"match": match, "cover": cover, "rank": rank_feature([f], rank)},
@@ -215,7 +229,8 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
         if count and count.rstrip("：") in lead:
             count = ""
         text = sentence(f"{lead}{count}" + "、".join(labels))
-    named = any(e.kind in kinds for e in kb.mentioned(frame.text, plan, rank=rank) if e.label != word)
+    others = [e for e in kb.mentioned(frame.text, plan, rank=rank) if e.label != word]
+    named = any(e.kind in kinds for e in others) or (frame.answer_type == "membership" and bool(others))
     # a question that names one member asks about that member, not for the whole class
     fit = 0.2 if named else 1.0 if frame.answer_type in ("list", "count") else 0.5
     qb = bigrams(frame.text)
@@ -258,6 +273,8 @@ def _narrow(frame: QuestionFrame, ents: list[Entity]) -> list[Entity]:
               if w in frame.text]
     for mark in marks:
         keep = [e for e in ents if mark in e.label]
+        if not keep and any(x in e.label for e in ents for x in ("文物", "非物质", "级")):
+            return []  # asked for a level or type the plan lists none of
         if keep and len(keep) < len(ents):
             ents = keep
     return ents

@@ -62,6 +62,12 @@ def year_fit(frame: QuestionFrame, quote: str) -> float:
     return 1.0 if str(frame.year) in quote else 0.0
 
 
+def _without_heading(quote: str, heads: set[str]) -> str:
+    """``quote`` without a first line that is the passage's own heading (legal layouts inline it)."""
+    first, _, rest = quote.partition("\n")
+    return rest.strip() if rest.strip() and re.sub(r"\s+", "", first) in heads else quote
+
+
 def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate]:
     tb = bigrams(frame.topic) or bigrams(frame.text)
     qb = bigrams(frame.text)
@@ -79,10 +85,13 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
         if not scored:
             continue
         for over, qover, _neg, a, b in sorted(scored, reverse=True)[:3]:
+            shown = _without_heading(text[a:b], heads)
+            if len(re.sub(r"[^\u4e00-\u9fff\w]", "", shown)) < 6:
+                continue  # a label (``一心：``) or a stray line, not an answer
             quote = text[a:b]
             has_num = 1.0 if re.search(r"\d", clean(quote)) else 0.0
             cands.append(Candidate(
-                "text", sentence(quote), [Citation(h.passage, quote)], h.passage.plan, [],
+                "text", sentence(shown), [Citation(h.passage, quote)], h.passage.plan, [],
                 {"match": over, "cover": qover, "rank": 1.0 / (1 + i), "coverage": h.coverage,
                  "cosine": h.cosine, "number": has_num, "trail": len(trail & tb) / (len(tb) or 1),
                  "agree": 1.0 if h.bm25_rank == 1 and h.dense_rank == 1 else 0.0,

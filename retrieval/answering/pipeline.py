@@ -88,7 +88,12 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
                       related=_related(hits))
     ranked = score(frame, cands, hits)
     threshold = weights()["answer_threshold"]
-    best = next((c for c in ranked if c.score >= threshold and not problems(frame, c)), None)
+    ok = [c for c in ranked if not problems(frame, c)]
+    if frame.year and any(c.source == "indicator" and any(e.first("targetYear") == frame.year for e in c.entities)
+                          for c in ok):
+        # the graph states the figure for the year asked: a quote that names no year is not the answer
+        ok = [c for c in ok if c.source != "text" or str(frame.year) in c.text]
+    best = next((c for c in ok if c.score >= threshold), None)
     if best is not None:
         return Answer(True, best.text, best.mode, best.citations, best.entities, plan=best.plan,
                       confidence=best.score)

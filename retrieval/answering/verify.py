@@ -39,7 +39,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("numbers")
     if frame.wants_number and c.source != "list" and not (re.search(r"\d", c.text) or _CN_COUNT.search(c.text)):
         out.append("no number")
-    if frame.answer_type in ("value", "count", "yesno", "membership") and frame.quantity \
+    if frame.answer_type not in ("list", "definition") and frame.quantity \
             and c.source in ("text", "indicator") and not states_kind(frame.quantity, c):
         out.append("quantity kind")
     if frame.wants_number and c.source in ("text", "indicator") and frame.subjects \
