@@ -230,7 +230,7 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
             count = ""
         text = sentence(f"{lead}{count}" + "、".join(labels))
     others = [e for e in kb.mentioned(frame.text, plan, rank=rank) if e.label != word]
-    named = any(e.kind in kinds for e in others) or (frame.answer_type == "membership" and bool(others))
+    named = any(e.kind in kinds for e in others) or (frame.answer_type not in ("list", "count") and bool(others))
     # a question that names one member asks about that member, not for the whole class
     fit = 0.2 if named else 1.0 if frame.answer_type in ("list", "count") else 0.5
     qb = bigrams(frame.text)
