@@ -21,12 +21,17 @@ def _exempt() -> bool:
 
 
 def worker_share(setting: str, workers: int) -> str:
-    """``"30/minute;500/hour"`` with 2 workers → ``"15/1 minute;250/1 hour"``."""
+    """``"30/minute;500/hour"`` with 2 workers → ``"15/1 minute;250/1 hour"``. A limit smaller than the
+    number of workers stretches the window instead (``"1/minute"``, 2 workers → ``"1/2 minute"``), so the
+    total a client gets never exceeds the setting."""
     workers = max(1, workers)
     parts = []
     for item in parse_many(setting):
-        amount = max(1, item.amount // workers)
-        parts.append(f"{amount}/{item.multiples} {item.GRANULARITY.name}")
+        if item.amount >= workers:
+            parts.append(f"{item.amount // workers}/{item.multiples} {item.GRANULARITY.name}")
+        else:
+            stretch = -(-workers // item.amount)  # ceil: each worker allows 1 per stretch windows
+            parts.append(f"1/{item.multiples * stretch} {item.GRANULARITY.name}")
     return ";".join(parts)
 
 

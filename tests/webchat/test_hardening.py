@@ -92,6 +92,14 @@ def test_worker_share_without_shared_storage(make_app: Any) -> None:
     assert [client.get("/api/plans").status_code for _ in range(3)] == [200, 200, 429]
 
 
+def test_a_limit_below_the_worker_count_stretches_the_window() -> None:
+    from webchat.limits import worker_share
+
+    assert worker_share("30/minute;500/hour", 2) == "15/1 minute;250/1 hour"
+    assert worker_share("1/minute", 2) == "1/2 minute"  # 2 workers × 1 per 2 minutes ≤ 1 per minute
+    assert worker_share("2/minute", 3) == "1/2 minute"
+
+
 HOSTILE_BODIES = [
     pytest.param('{"question": "规划期限是哪几年？", "top_k": Infinity}', id="infinity"),
     pytest.param('{"question": "规划期限是哪几年？", "top_k": NaN}', id="nan"),

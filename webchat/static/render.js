@@ -20,7 +20,7 @@ var PlanKGRender = (function () {
     zh: {
       you: "问", sources: "依据原文", related: "可能相关的内容", noSources: "未找到可引用的规划原文。",
       unanswered: "规划文本中未找到明确答案", notStated: "规划原文没有直接说明", declined: "无法依据规划原文回答这个问题。",
-      section: "第{n}节", openSource: "阅读原文", entities: "涉及", error: "出错了",
+      section: "第{n}节", pages: "第{n}页", openSource: "阅读原文", entities: "涉及", error: "出错了",
       network: "网络连接失败，请稍后重试。", generic: "服务暂时不可用，请稍后重试。",
       pending: "正在检索规划原文…", quoteMissing: "引用句：", retry: "重试",
       copy: "复制回答", copied: "已复制", share: "分享", shared: "链接已复制",
@@ -37,7 +37,7 @@ var PlanKGRender = (function () {
       you: "Q", sources: "Sources", related: "Possibly related passages", noSources: "No citable plan text was found.",
       unanswered: "No clear answer in the plan text", notStated: "The plan does not state this directly",
       declined: "This question cannot be answered from the plan text.",
-      section: "Section {n}", openSource: "Read the passage", entities: "Mentions", error: "Error",
+      section: "Section {n}", pages: "p. {n}", openSource: "Read the passage", entities: "Mentions", error: "Error",
       network: "Network error, please try again later.", generic: "The service is unavailable, please try again later.",
       pending: "Searching the plan text…", quoteMissing: "Quoted sentence: ", retry: "Retry",
       copy: "Copy answer", copied: "Copied", share: "Share", shared: "Link copied",
@@ -108,6 +108,10 @@ var PlanKGRender = (function () {
     if (c.section) summary.appendChild(el("span", p + "chip", S.section.replace("{n}", c.section)));
     var heading = c.heading || (c.path && c.path.length ? c.path[c.path.length - 1] : "");
     summary.appendChild(el("span", p + "citation-heading", heading || c.plan || ""));
+    if (c.pages && c.pages.length) {  /* paged sources (PDF): where to look in the published document */
+      var pages = c.pages.length > 1 ? c.pages[0] + "–" + c.pages[c.pages.length - 1] : String(c.pages[0]);
+      summary.appendChild(el("span", p + "citation-pages", S.pages.replace("{n}", pages)));
+    }
     return summary;
   }
 
