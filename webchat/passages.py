@@ -62,16 +62,19 @@ def neighbours(build: Build, passage: Passage) -> tuple[Passage | None, Passage 
 
 
 def paragraphs(text: str, quote: str) -> tuple[list[tuple[str, str, str]], bool]:
-    """The text's lines as ``(before, marked, after)``; the first line holding ``quote`` has it marked.
-    Returns the paragraphs and whether the quote was found."""
+    """The text's lines as ``(before, marked, after)``; the first line holding ``quote`` has it marked
+    (a quote over several lines: its first line). Returns the paragraphs and whether the quote was found."""
     quote = quote.strip()[:MAX_QUOTE]
+    if quote and quote not in text.replace("\r", ""):
+        quote = ""
+    first = next((ln.strip() for ln in quote.split("\n") if ln.strip()), "") if quote else ""
     out: list[tuple[str, str, str]] = []
     found = False
     for line in (ln for ln in text.split("\n") if ln.strip()):
-        at = line.find(quote) if quote and not found else -1
+        at = line.find(first) if first and not found else -1
         if at >= 0:
             found = True
-            out.append((line[:at], quote, line[at + len(quote):]))
+            out.append((line[:at], first, line[at + len(first):]))
         else:
             out.append((line, "", ""))
     return out, found
