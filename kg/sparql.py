@@ -53,6 +53,10 @@ class QueryFailed(RuntimeError):
     """The engine failed on a query that passed the checks (a server-side problem: HTTP 500)."""
 
 
+class WorkerStartFailed(QueryFailed):
+    """A fresh worker died or stalled before it was ready (a transient server condition)."""
+
+
 class NotAcceptable(PlankgError):
     status = 406
 
@@ -245,7 +249,8 @@ class _Worker:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         path = os.pathsep.join(filter(None, (_ROOT, os.environ.get("PYTHONPATH"))))
-        env = dict(os.environ, PYTHONPATH=path, RUST_BACKTRACE="0")
+        # few malloc arenas: each thread's 64 MB arena counts against the worker's address-space cap
+        env = dict(os.environ, PYTHONPATH=path, RUST_BACKTRACE="0", MALLOC_ARENA_MAX="2")
         args = [sys.executable, "-c", _WORKER_CODE, str(to_child_r), str(from_child_w), store, str(build_path),
                 str(os.getpid()), str(memory_mb), json.dumps(prefix_map())]  # fmt: skip
         try:
@@ -262,13 +267,13 @@ class _Worker:
         if self.wall is not None:
             return
         if not self.conn.poll(seconds):
-            raise QueryFailed(f"SPARQL worker did not start within {seconds:.0f} s")
+            raise WorkerStartFailed(f"SPARQL worker did not start within {seconds:.0f} s")
         try:
             message = self.conn.recv()
         except EOFError:
-            raise QueryFailed(f"SPARQL worker exited with {self.proc.wait()} before it was ready") from None
+            raise WorkerStartFailed(f"SPARQL worker exited with {self.proc.wait()} before it was ready") from None
         if not (isinstance(message, tuple) and message[0] == "ready"):
-            raise QueryFailed(f"SPARQL worker sent {message!r} instead of ready")
+            raise WorkerStartFailed(f"SPARQL worker sent {message!r} instead of ready")
         self.wall = str(message[1])
 
     def kill(self) -> None:
@@ -330,12 +335,22 @@ class QueryRunner:
                 self._idle.append(worker)
             self._cond.notify()
 
-    def submit(self, job: QueryJob, timeout: float | None = None, wait: float | None = None) -> QueryOutput:
-        """Execute ``job`` in a worker; kill it and raise ``QueryTimeout`` after ``timeout`` seconds."""
+    def submit(self, job: QueryJob, timeout: float | None = None, wait: float | None = None,
+               retry: bool = True) -> QueryOutput:
+        """Execute ``job`` in a worker; kill it and raise ``QueryTimeout`` after ``timeout`` seconds. A
+        worker that dies before it is ready is replaced once; twice is ``WorkersBusy`` (503), not a 500."""
         seconds = self.timeout if timeout is None else timeout
         worker = self._acquire(time.monotonic() + (self.wait if wait is None else wait))
         try:
             status, payload = self._exchange(worker, job, seconds)
+        except WorkerStartFailed as exc:
+            worker.kill()
+            self._release(None)
+            log.warning("%s; %s", exc, "starting another" if retry else "giving up on this query")
+            if retry:
+                return self.submit(job, timeout, wait, retry=False)
+            raise WorkersBusy("查询服务暂时不可用，请稍后再试。 / The query service is briefly unavailable; "
+                              "try again.") from exc
         except BaseException:
             worker.kill()
             self._release(None)

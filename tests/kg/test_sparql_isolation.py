@@ -134,3 +134,21 @@ def test_workers_die_with_their_parent(build_dir: Path, state: str) -> None:
     while alive(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(worker)
+
+
+def test_a_worker_that_cannot_start_is_a_503_not_a_500(tmp_path: Path) -> None:
+    """A store the worker cannot open makes it die before it is ready: replaced once, then WorkersBusy."""
+    from kg.sparql import QueryJob, QueryRunner, WorkersBusy
+
+    (tmp_path / "oxigraph").mkdir()
+    (tmp_path / "oxigraph" / "CURRENT").write_text("not a store\n", encoding="utf-8")
+    runner = QueryRunner(tmp_path, "oxigraph", size=1, timeout=20)
+    try:
+        try:
+            runner.submit(QueryJob("ASK { ?s ?p ?o }", "json", None, 10))
+        except WorkersBusy as exc:
+            assert exc.status == 503
+        else:
+            raise AssertionError("a worker that cannot open its store answered")
+    finally:
+        runner.close()

@@ -150,5 +150,6 @@ def test_concurrent_sparql_queries_all_succeed(served: tuple[str, Any, list[str]
 
     with ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(post, range(48)))
-    assert statuses == [200] * 48
+    log = "".join(line for line in _log if "sparql" in line.lower() or "Trace" in line or "rror" in line)
+    assert statuses == [200] * 48, log[-4000:]  # the server's own account if one failed
     assert post(-1) == 200
