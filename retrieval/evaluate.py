@@ -29,7 +29,6 @@ from ingest.records import Passage
 
 ANSWERED = ("graph", "extractive")
 HONEST = ("declined", "not_stated")
-DEFAULT_PLAN = "pingquan-2021-2035"  # the plan the dev set was written on (data, not code logic)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -42,7 +41,7 @@ class Question:
     expect: tuple[str, ...]
     kind: str
     variant: str
-    plan: str = DEFAULT_PLAN
+    plan: str = ""
     scope: str = "plan"  # "plan": asked on the plan's page; "multi": no plan chosen, all plans served
 
     @property
@@ -112,7 +111,8 @@ def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 3) if b else None
 
 
-def load_questions(path: Path, ids: Iterable[str] | None = None) -> list[Question]:
+def load_questions(path: Path, ids: Iterable[str] | None = None, plan: str = "") -> list[Question]:
+    """Questions of a JSONL file; ``plan``: the plan of questions that do not name one (the dev set)."""
     keep = set(ids) if ids is not None else None
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -122,7 +122,7 @@ def load_questions(path: Path, ids: Iterable[str] | None = None) -> list[Questio
         if keep is not None and d["id"] not in keep:
             continue
         out.append(Question(d["id"], d["question"], d["answerable"], tuple(d["gold_sections"]),
-                            tuple(d["expect"]), d["kind"], d["variant"], d.get("plan", DEFAULT_PLAN),
+                            tuple(d["expect"]), d["kind"], d["variant"], d.get("plan", plan),
                             d.get("scope", "plan")))
     return out
 
@@ -131,7 +131,8 @@ def question_sets(data: Path) -> dict[str, list[Question]]:
     """``tune`` and ``dev-heldout`` (the dev split), and when present ``tune2`` (more tuning questions),
     ``heldout`` and ``heldout2`` (written blind, frozen), from ``tests/data``."""
     split = json.loads((data / "dev_split.json").read_text(encoding="utf-8"))
-    sets = {name: load_questions(data / "dev_questions.jsonl", split[name]) for name in ("tune", "dev-heldout")}
+    sets = {name: load_questions(data / "dev_questions.jsonl", split[name], split["plan"])
+            for name in ("tune", "dev-heldout")}
     for name, file in (("tune2", "tune2_questions.jsonl"), ("heldout", "heldout_questions.jsonl"),
                        ("heldout2", "heldout2_questions.jsonl")):
         if (data / file).exists():

@@ -62,7 +62,7 @@ def aliases(label: str) -> set[str]:
 
 
 def place_names(title: str) -> set[str]:
-    """The jurisdiction a plan title names: ``青岚县国土空间总体规划`` → {``青岚县``, ``青岚``}."""
+    """The jurisdiction a plan title names: ``甲山县国土空间总体规划`` → {``甲山县``, ``甲山``}."""
     m = re.match(r"^([\u4e00-\u9fff]{2,8}?)([省市县区镇乡])", title)
     return {m.group(1) + m.group(2), m.group(1)} if m else set()
 
@@ -84,7 +84,7 @@ class FactBase:
             if ent.kind in ("Indicator", "Passage", "Section"):
                 continue
             for a in aliases(ent.label):
-                if a == ent.label or a not in places:  # "青岚" names the county, not 青岚镇
+                if a == ent.label or a not in places:  # "甲山" names the county, not 甲山镇
                     self._alias[a].append(ent)
         self._alias_re = re.compile("|".join(re.escape(a) for a in sorted(self._alias, key=len, reverse=True))) \
             if self._alias else None

@@ -36,7 +36,7 @@ class Vocabulary:
     by_pinyin: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_mask: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     terms: set[str] = field(default_factory=set)
-    protected: frozenset[str] = frozenset()  # the jurisdiction's names: 平泉 + 种 is not a slip of 平泉镇
+    protected: frozenset[str] = frozenset()  # the jurisdiction's names: 甲山 + 种 is not a slip of 甲山镇
 
     @classmethod
     def from_terms(cls, terms: Iterable[str], corpus: str, common: Mapping[str, int] | None = None) -> Vocabulary:
