@@ -16,17 +16,6 @@ PLAN = "pingquan-2021-2035"
 PAGES = ["/", "/sparql", "/ontology", f"/id/{PLAN}", "/embed-demo", "/embed", "/api/docs"]
 
 
-@pytest.fixture(scope="module")
-def make_app(built: Any) -> Any:
-    from webchat import create_app
-
-    def make(**config: Any) -> Any:
-        base = {"DATA_DIR": built["DATA_DIR"], "PLANS_DIR": built["PLANS_DIR"], "RATE_LIMIT": "off", "WORKERS": 1}
-        return create_app({**base, **config})
-
-    return make
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_has_the_header_policy(client: Any, path: str) -> None:
     resp = client.get(path, headers={"Accept": "text/html"})

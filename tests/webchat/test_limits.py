@@ -20,18 +20,6 @@ def assert_error(resp: Any, status: int) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def make_app(built: Any) -> Any:
-    """Fresh apps over the session build, each with its own settings (and its own limiter)."""
-    from webchat import create_app
-
-    def make(**config: Any) -> Any:
-        base = {"DATA_DIR": built["DATA_DIR"], "PLANS_DIR": built["PLANS_DIR"], "RATE_LIMIT": "off", "WORKERS": 1}
-        return create_app({**base, **config})
-
-    return make
-
-
-@pytest.fixture(scope="module")
 def limited(make_app: Any) -> Any:
     return make_app(RATE_LIMIT="3/minute", CORS_ORIGINS=ALLOWED)
 
