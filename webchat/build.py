@@ -57,16 +57,69 @@ def plan_sources(settings: Mapping[str, Any], paths: Sequence[str] = (),
             given.extend(m for m in discover_plans(p.parent) if m[1].resolve() == p.resolve())
         else:
             given.append((plan_meta_for(p), p))  # no manifest: what the document says (id: a slug)
-    base = [] if only and paths else discover_plans(settings["PLANS_DIR"])
+    base = [] if only and paths else discover_cached(Path(settings["PLANS_DIR"]), Path(settings["DATA_DIR"]))
     merged = {meta.id: (meta, path) for meta, path in [*base, *given]}
     return sorted(merged.values(), key=lambda t: t[0].id)
 
 
+META_CACHE = Path("cache") / "meta.json"
+
+
+def discover_cached(folder: Path, data_dir: Path) -> list[tuple[PlanMeta, Path]]:
+    """``ingest.read.discover_plans(folder)``, with what each document says about itself cached by
+    the code version and the sha256 of its bytes (reading 1000 plan texts for their titles took
+    ~2 s of every build)."""
+    from dataclasses import asdict, replace
+
+    from ingest.corrections import SUFFIX
+    from ingest.meta import complete
+    from ingest.read import load_source, meta_from_text, read_manifest
+    from ingest.serialize import record_from_json
+
+    cache_file = data_dir / META_CACHE
+    try:
+        cache: dict[str, Any] = json.loads(cache_file.read_text("utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    out, used = [], {}
+    for mf in sorted(folder.glob("*.json")):
+        if mf.name.endswith(SUFFIX):
+            continue
+        given = read_manifest(mf)
+        path = mf.parent / given.source
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            digest = ""  # load_source names the file and the reason
+        key = f"{code_version()}|{path.stem}|{path.suffix}|{digest}"
+        if key in cache and digest:
+            text_meta = record_from_json(PlanMeta, cache[key])
+        else:
+            text_meta = meta_from_text(load_source(path).text, path.stem)
+        used[key] = asdict(text_meta)
+        out.append((complete(given, replace(text_meta, source=given.source)), path))
+    if used != cache:
+        _write_atomic(cache_file, json.dumps(used, ensure_ascii=False, sort_keys=True))
+    return sorted(out, key=lambda t: t[0].id)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, path)
+
+
 def source_fingerprint(sources: list[tuple[PlanMeta, Path]], settings: Mapping[str, Any]) -> str:
     """Hash of everything a build depends on: the plans' keys (texts, manifests, code) and the embedder."""
+    return _fingerprint([entry_for(Path(settings["DATA_DIR"]), meta, path, settings["IRI_BASE"])
+                         for meta, path in sources], settings)
+
+
+def _fingerprint(entries: list[Entry], settings: Mapping[str, Any]) -> str:
     h = hashlib.sha256(f"{code_version()}|{settings['EMBEDDER']}|{settings['IRI_BASE']}".encode())
-    for meta, path in sources:
-        h.update(entry_for(Path(settings["DATA_DIR"]), meta, path, settings["IRI_BASE"]).key.encode())
+    for e in entries:
+        h.update(e.key.encode())
     return h.hexdigest()
 
 
@@ -115,11 +168,12 @@ def build(settings: Mapping[str, Any], paths: Sequence[str] = (),
     tmp = data_dir / "builds" / f".tmp-{build_id}"
     tmp.mkdir(parents=True)
     try:
-        counts = assemble(settings, entries, tmp, model_id, step)
+        summaries = [e.summary() for e in entries]
+        counts = assemble(settings, entries, tmp, model_id, step, summaries)
         manifest = {
             "build": build_id, "code_version": code_version(), "model": model_id,
-            "fingerprint": source_fingerprint(sources, settings),
-            "plans": [e.summary()["meta"] | {"sha256": e.summary()["sha256"], "key": e.key} for e in entries],
+            "fingerprint": _fingerprint(entries, settings),
+            "plans": [s["meta"] | {"sha256": s["sha256"], "key": e.key} for e, s in zip(entries, summaries, strict=True)],
             "iri_base": settings["IRI_BASE"], "store": settings["STORE"], "counts": counts,
             "pushed_to": push_target(settings),
         }
@@ -145,7 +199,7 @@ def _stale_graphs(entries: list[Entry], previous: dict[str, Any], base: str) -> 
 
 
 def assemble(settings: Mapping[str, Any], entries: list[Entry], out: Path, model_id: str,
-             step: Callable[[str], None]) -> dict[str, int]:
+             step: Callable[[str], None], summaries: list[dict[str, Any]] | None = None) -> dict[str, int]:
     """The build directory from the plans' cached parts; returns the counts per class."""
     from kg.iri import graph_iri
     from kg.store import OXIGRAPH_DIR, concatenate, push_plans, remote_graphs, write_store
@@ -183,7 +237,7 @@ def assemble(settings: Mapping[str, Any], entries: list[Entry], out: Path, model
             stale = stale | set(pushed)  # the server was not kept by the previous build: push all
         missing = set(pushed) - remote_graphs(query_url)  # e.g. a server emptied since
         push_plans(query_url, settings["STORE_UPDATE_URL"], pushed, stale | missing)
-    return count_entities(entries)
+    return count_entities(entries, summaries)
 
 
 def push_target(settings: Mapping[str, Any]) -> str:
@@ -193,11 +247,10 @@ def push_target(settings: Mapping[str, Any]) -> str:
     return ""
 
 
-def count_entities(entries: list[Entry]) -> dict[str, int]:
+def count_entities(entries: list[Entry], summaries: list[dict[str, Any]] | None = None) -> dict[str, int]:
     counts: dict[str, int] = {"Section": 0, "Passage": 0}
     seen: set[tuple[str, str]] = set()
-    for e in entries:
-        summary = e.summary()
+    for summary in summaries if summaries is not None else [e.summary() for e in entries]:
         counts["Section"] += int(summary["sections"])
         counts["Passage"] += int(summary["passages"])
         for kind, key in summary["keys"]:
