@@ -14,15 +14,17 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import marshal
 import os
 import queue
 import re
+import select
+import struct
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +171,60 @@ def _answer(engine: Any, job: QueryJob, prefixes: dict[str, str]) -> tuple[str, 
     return "ok", (out.body, out.media_type, out.rows, out.truncated)
 
 
+# ---------------------------------------------------------------- the pipe protocol
+# Parent -> worker: one frame, a 4-byte length and the job's fields (marshal: the parent is trusted).
+# Worker -> parent: an 8-byte header (lengths of head and body), the head as JSON (status and
+# metadata) and the result body as raw bytes, written in one go. The parent never unpickles
+# anything a worker sends: a worker runs untrusted queries.
+_LEN = struct.Struct("!I")
+_REPLY = struct.Struct("!II")
+_CHUNK = 1 << 20
+
+
+def encode_job(job: QueryJob) -> bytes:
+    payload = marshal.dumps(tuple(job.__dict__.values()))  # the fields in order (not deep-copied)
+    return _LEN.pack(len(payload)) + payload
+
+
+def encode_reply(status: str, payload: Any) -> bytes:
+    """One reply frame: ``ok`` carries ``(body, media type, rows, truncated)``, others a JSON-able detail."""
+    if status == "ok":
+        body, media, rows, truncated = payload
+        head = json.dumps([status, media, rows, truncated]).encode()
+    else:
+        body, head = b"", json.dumps([status, payload]).encode()
+    return _REPLY.pack(len(head), len(body)) + head + body
+
+
+def decode_reply(frame: bytes | bytearray) -> tuple[str, Any]:
+    head_len, _body_len = _REPLY.unpack_from(frame)
+    head = json.loads(bytes(frame[_REPLY.size : _REPLY.size + head_len]))
+    if head[0] == "ok":
+        body = bytes(frame[_REPLY.size + head_len :])
+        return "ok", (body, str(head[1]), int(head[2]), bool(head[3]))
+    return str(head[0]), head[1]
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_job(fd: int) -> QueryJob | None:
+    """The next job from the parent (blocking); None when the parent has closed the pipe."""
+    buf = bytearray()
+    need = _LEN.size
+    while len(buf) < need:
+        chunk = os.read(fd, _CHUNK)
+        if not chunk:
+            return None
+        buf += chunk
+        if need == _LEN.size and len(buf) >= _LEN.size:
+            need += _LEN.unpack_from(buf)[0]
+    return QueryJob(*marshal.loads(bytes(buf[_LEN.size : need])))
+
+
 def worker_main(read_fd: str, write_fd: str, store: str, build_path: str, parent: str, memory_mb: str,
                 prefixes_json: str) -> None:
     """Worker: walls first (no network, memory cap, die with parent), then the engine, then jobs."""
@@ -186,16 +242,18 @@ def worker_main(read_fd: str, write_fd: str, store: str, build_path: str, parent
     sandbox.cap_memory(int(memory_mb))
     from kg.native import open_engine
 
-    inbox, outbox = Connection(int(read_fd), writable=False), Connection(int(write_fd), readable=False)
+    inbox, outbox = int(read_fd), int(write_fd)
     prefixes = json.loads(prefixes_json)
     engine = open_engine(store, Path(build_path))
-    outbox.send(("ready", wall))
+    _write_all(outbox, encode_reply("ready", wall))
     while True:
         try:
-            job = inbox.recv()
-        except (EOFError, KeyboardInterrupt):
+            job = _read_job(inbox)
+        except KeyboardInterrupt:
             return
-        outbox.send(_answer(engine, job, prefixes))
+        if job is None:
+            return
+        _write_all(outbox, encode_reply(*_answer(engine, job, prefixes)))
 
 
 _WORKER_CODE = "import sys; from kg.sparql import worker_main; worker_main(*sys.argv[1:])"
@@ -256,31 +314,62 @@ class _Worker:
         try:
             self.proc = spawner().popen(args, pass_fds=(to_child_r, from_child_w), env=env,
                                         stdin=subprocess.DEVNULL)  # fmt: skip
+        except BaseException:
+            for fd in (to_child_w, from_child_r):
+                os.close(fd)
+            raise
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
-        self.send = Connection(to_child_w, readable=False)
-        self.conn = Connection(from_child_r, writable=False)
+        self.to_child, self.from_child = to_child_w, from_child_r
+        self.poller = select.poll()  # one per worker, reused for every reply
+        self.poller.register(from_child_r, select.POLLIN)
         self.wall: str | None = None
+        self._closed = False
+
+    def send(self, job: QueryJob) -> None:
+        _write_all(self.to_child, encode_job(job))
+
+    def receive(self, seconds: float) -> tuple[str, Any] | None:
+        """The next reply, or None if it is not complete within ``seconds``; EOFError if the worker died."""
+        deadline = time.monotonic() + seconds
+        buf = bytearray()
+        need = _REPLY.size
+        while len(buf) < need:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.poller.poll(max(1, int(left * 1000 + 0.999))):
+                return None
+            chunk = os.read(self.from_child, max(_CHUNK, need - len(buf)))
+            if not chunk:
+                raise EOFError("the worker closed its pipe")
+            buf += chunk
+            if need == _REPLY.size and len(buf) >= _REPLY.size:
+                head_len, body_len = _REPLY.unpack_from(buf)
+                need += head_len + body_len
+        return decode_reply(buf)
 
     def wait_ready(self, seconds: float) -> None:
         if self.wall is not None:
             return
-        if not self.conn.poll(seconds):
-            raise WorkerStartFailed(f"SPARQL worker did not start within {seconds:.0f} s")
         try:
-            message = self.conn.recv()
+            message = self.receive(seconds)
         except EOFError:
             raise WorkerStartFailed(f"SPARQL worker exited with {self.proc.wait()} before it was ready") from None
-        if not (isinstance(message, tuple) and message[0] == "ready"):
+        except (ValueError, struct.error) as exc:
+            raise WorkerStartFailed(f"SPARQL worker sent a garbled ready message ({exc})") from None
+        if message is None:
+            raise WorkerStartFailed(f"SPARQL worker did not start within {seconds:.0f} s")
+        if message[0] != "ready":
             raise WorkerStartFailed(f"SPARQL worker sent {message!r} instead of ready")
         self.wall = str(message[1])
 
     def kill(self) -> None:
         self.proc.kill()
         self.proc.wait()
-        self.send.close()
-        self.conn.close()
+        if not self._closed:
+            self._closed = True
+            os.close(self.to_child)
+            os.close(self.from_child)
 
 
 class QueryRunner:
@@ -372,18 +461,21 @@ class QueryRunner:
 
     def _exchange(self, worker: _Worker, job: QueryJob, seconds: float) -> tuple[str, Any]:
         worker.wait_ready(self.STARTUP_SECONDS)
-        worker.send.send(job)
-        if not worker.conn.poll(seconds):
-            raise QueryTimeout(
-                f"查询超时（超过 {seconds:g} 秒）已被终止。 / The query ran longer than {seconds:g} s and was stopped."
-            )
         try:
-            status, payload = worker.conn.recv()
-        except EOFError:  # the worker died under the query: memory cap or stack exhausted
+            worker.send(job)
+            reply = worker.receive(seconds)
+        except (EOFError, BrokenPipeError):  # the worker died under the query: memory cap or stack exhausted
             code = worker.proc.wait()
             log.warning("SPARQL worker died under a query (exit %s); replaced", code)
             return "aborted", code
-        return str(status), payload
+        except (ValueError, struct.error, IndexError) as exc:  # a garbled reply: never trust that worker again
+            log.warning("SPARQL worker sent a garbled reply (%s); replaced", exc)
+            return "aborted", -1
+        if reply is None:
+            raise QueryTimeout(
+                f"查询超时（超过 {seconds:g} 秒）已被终止。 / The query ran longer than {seconds:g} s and was stopped."
+            )
+        return reply
 
     def _replace(self) -> None:
         """Start a fresh worker in place of a killed one so the next query does not pay the start-up."""
