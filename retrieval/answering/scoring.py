@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 WEIGHTS = Path(__file__).with_name("data") / "weights.json"
 SOURCES = ("indicator", "entity", "list", "text", "outline")
 FEATURES = (*(f"src_{s}" for s in SOURCES), "match", "cover", "rank", "number", "trail", "agree", "named", "long", "year", "table",
-            "top_coverage", "top_cosine", "in_top3", "type_fit", "typed")
+            "top_coverage", "top_cosine", "in_top3", "type_fit", "typed", "idf_match", "no_topic")
 TOPIC_FEATURES = ("top_coverage", "top_cosine", "agree", "unseen")
 # Which sources suit which answer type (genre-neutral: a count wants a number or a list, …).
 TYPE_FIT = {
@@ -57,7 +57,7 @@ def query_features(frame: QuestionFrame, hits: Sequence[Hit]) -> dict[str, float
 def candidate_features(frame: QuestionFrame, c: Candidate, q: dict[str, float], top3: set[str]) -> dict[str, float]:
     f = {k: 0.0 for k in FEATURES}
     f[f"src_{c.source}"] = 1.0
-    for k in ("match", "cover", "rank", "number", "trail", "agree", "named", "long", "year", "table"):
+    for k in ("match", "cover", "rank", "number", "trail", "agree", "named", "long", "year", "table", "idf_match", "no_topic"):
         f[k] = float(c.features.get(k, 0.0))
     f["top_coverage"], f["top_cosine"] = q["top_coverage"], q["top_cosine"]
     f["in_top3"] = 1.0 if any(cit.passage.id in top3 for cit in c.citations) else 0.0
