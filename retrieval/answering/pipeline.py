@@ -5,6 +5,7 @@ nearest passages offered as possibly related)."""
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from retrieval.search import Hit
 
 Search = Callable[[str, int, str | None], Sequence["Hit"]]
+_YEARLIKE = re.compile(r"(?:19|20)\d\d年?")  # a year is the question's constraint, not its topic
 DECLINE = {"zh": "规划文本中没有找到与这个问题相关的内容，无法据此回答。",
            "en": "The plan text does not cover this question, so it cannot be answered from the plan."}
 NOT_STATED = {"zh": "规划没有明确说明这一点。规划中与此相关的内容是：",
@@ -70,7 +72,7 @@ class Context:
         from ingest.tokenize import tokens
 
         idf = self.idf(plan)
-        words = [t for t in tokens(self.tokenizer, frame.topic) if len(t) >= 2 or t.isdigit()]
+        words = [t for t in tokens(self.tokenizer, frame.topic) if len(t) >= 2 and not _YEARLIKE.fullmatch(t)]
         return {t: idf[t] for t in dict.fromkeys(words) if t in idf}
 
     def vocabulary(self, plan: str) -> Vocabulary:

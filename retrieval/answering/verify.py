@@ -49,6 +49,13 @@ def states_kind(units: tuple[str, ...], c: Candidate) -> bool:
     return any(u in t for u in units for t in [c.text, *tables])
 
 
+def dates_only(text: str) -> bool:
+    """``text`` says little but years: a plan period (``2021年至2035年，近期至2025年``)."""
+    years = len(_YEAR_MENTION.findall(text))
+    rest = re.findall(r"[\u4e00-\u9fff]", _YEAR_MENTION.sub("", text))
+    return not states_number(text) and (years >= 3 or (years >= 2 and len(rest) < 12))
+
+
 def _scope(text: str) -> str | None:
     """``Urban`` or ``Rural`` when ``text`` speaks of one and not the other (城镇 vs 农村)."""
     found = {v for n, v, pat in lexicon().constraints if n == "scope" and pat.search(text)}
@@ -72,6 +79,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.wants_number and c.source in ("text", "indicator") and frame.subjects \
             and not any(a in c.text for names in frame.subjects for a in names):
         out.append("subject")  # a figure about something else than the entity asked about
+    if dates_only(c.text) and "年" not in frame.quantity:
+        out.append("dates only")  # a plan period (2021年至2035年，近期至2025年…) answers only a when-question
     asked = _scope(frame.search_text)
     if frame.wants_number and asked and c.source in ("text", "indicator") and _scope(c.text) not in (None, asked):
         out.append("scope")  # a town figure for a question about the villages, or the reverse
