@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,8 +86,11 @@ def score(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit]) -> 
 
 def corroborate(cands: list[Candidate]) -> None:
     """Graph–text agreement: a quote that states every entity of a list or indicator answer from the same
-    passage is that answer in the plan's own words; it carries the graph's entities and counts as graph."""
+    passage is that answer in the plan's own words; it carries the graph's entities and counts as graph.
+    A quote that states an indicator's figure from the same passage is about that indicator's year and
+    status too: it inherits the indicator's year and status violations (the quote may not say its year)."""
     texts = [c for c in cands if c.source == "text"]
+    inherit(cands, texts)
     for g in cands:
         if g.source not in ("list", "indicator") or not g.entities:
             continue
@@ -95,6 +99,25 @@ def corroborate(cands: list[Candidate]) -> None:
             if mine & {cit.passage.id for cit in t.citations} and all(e.label in t.text for e in g.entities):
                 t.corroborated = True
                 t.entities = t.entities or list(g.entities)
+
+
+def inherit(cands: list[Candidate], texts: list[Candidate]) -> None:
+    figures = [(g, {cit.passage.id for cit in g.citations}, _figure(g)) for g in cands
+               if g.source == "indicator" and g.entities and _figure(g)]
+    for t in texts:
+        mine = {cit.passage.id for cit in t.citations}
+        same = [(g, f) for g, pids, f in figures if pids & mine and f in t.text]
+        if same and all(g.violations for g, _ in same):
+            extra = {v for g, _ in same for v in g.violations if v in ("year", "status")}
+            t.violations = tuple(dict.fromkeys([*t.violations, *sorted(extra)]))
+
+
+def _figure(g: Candidate) -> str:
+    """The indicator's number and unit as its sentence says them (``65%``)."""
+    e = g.entities[0]
+    unit = str(e.first("unit") or "")
+    m = re.search(r"\d+(?:\.\d+)?\s*" + re.escape(unit), g.text) if unit else None
+    return m.group(0) if m else ""
 
 
 def on_topic(frame: QuestionFrame, hits: Sequence[Hit]) -> float:

@@ -79,8 +79,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.wants_number and c.source in ("text", "indicator") and frame.subjects \
             and not any(a in c.text for names in frame.subjects for a in names):
         out.append("subject")  # a figure about something else than the entity asked about
-    if dates_only(c.text) and "年" not in frame.quantity:
-        out.append("dates only")  # a plan period (2021年至2035年，近期至2025年…) answers only a when-question
+    if dates_only(c.text) and "年" not in frame.quantity and c.features.get("idf_match", 0.0) < 1.0:
+        out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
     asked = _scope(frame.search_text)
     if frame.wants_number and asked and c.source in ("text", "indicator") and _scope(c.text) not in (None, asked):
         out.append("scope")  # a town figure for a question about the villages, or the reverse
