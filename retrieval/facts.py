@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ingest.records import Fact, Passage, PlanMeta, Ref, Value
 
@@ -88,6 +90,11 @@ class FactBase:
                     self._alias[a].append(ent)
         self._alias_re = re.compile("|".join(re.escape(a) for a in sorted(self._alias, key=len, reverse=True))) \
             if self._alias else None
+        self.memo: dict[str, Any] = {}  # data derived from this base by its users (answering's vocabularies)
+
+    def for_plan(self, plan: str) -> FactBase:
+        """The base that holds ``plan``'s entities: this one (it holds every plan it was given)."""
+        return self
 
     def of_kind(self, kinds: tuple[str, ...] | str, plan: str | None = None) -> list[Entity]:
         kinds = (kinds,) if isinstance(kinds, str) else kinds
@@ -109,6 +116,57 @@ class FactBase:
                 cands = [min(cands, key=lambda e: min(rank.get(f.passage, 10**6) for f in e.facts))]
             out.extend(e for e in cands if e not in out)
         return out
+
+    def passage_of(self, fact: Fact) -> Passage | None:
+        return self.passages.get(fact.passage)
+
+
+class _Passages(Mapping[str, Passage]):
+    """Passage id → passage over a whole build, looked up (not held) through ``find``."""
+
+    def __init__(self, find: Callable[[str], Passage | None], count: int) -> None:
+        self._find, self._count = find, count
+
+    def __getitem__(self, pid: str) -> Passage:
+        p = self._find(pid)
+        if p is None:
+            raise KeyError(pid)
+        return p
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("the passages of a whole build are not iterated: use the plan's base (for_plan)")
+
+    def __len__(self) -> int:
+        return self._count
+
+
+class PlanBases:
+    """A ``FactBase`` for a whole build that holds no plan's records: ``plans`` (every plan),
+    ``entities`` (only the place entities routing needs, without facts) and ``passages`` (looked up);
+    every call naming a plan goes to that plan's own ``FactBase`` (``base_of``, e.g. a bounded LRU).
+    Answering routes first, then asks ``for_plan(target)`` for everything about the plan."""
+
+    def __init__(self, plans: Sequence[PlanMeta], base_of: Callable[[str], FactBase], places: Sequence[Entity],
+                 find: Callable[[str], Passage | None], passage_count: int) -> None:
+        self.plans = {m.id: m for m in plans}
+        self.entities = {(e.plan, e.kind, e.key): e for e in places}
+        self.passages: Mapping[str, Passage] = _Passages(find, passage_count)
+        self._base_of = base_of
+        self.memo: dict[str, Any] = {}
+
+    def for_plan(self, plan: str) -> FactBase:
+        return self._base_of(plan)
+
+    def of_kind(self, kinds: tuple[str, ...] | str, plan: str | None = None) -> list[Entity]:
+        plans = [plan] if plan is not None else list(self.plans)
+        return [e for p in plans if p in self.plans for e in self._base_of(p).of_kind(kinds, p)]
+
+    def resolve(self, ref: Ref, plan: str) -> Entity | None:
+        return self._base_of(plan).resolve(ref, plan) if plan in self.plans else None
+
+    def mentioned(self, text: str, plan: str | None = None, rank: dict[str, int] | None = None) -> list[Entity]:
+        plans = [plan] if plan is not None else list(self.plans)
+        return [e for p in plans if p in self.plans for e in self._base_of(p).mentioned(text, p, rank)]
 
     def passage_of(self, fact: Fact) -> Passage | None:
         return self.passages.get(fact.passage)

@@ -13,6 +13,8 @@ Files written into a build directory (``FORMAT_VERSION`` 2, numpy ``.npy``, open
   weight ``idf · tf·(k1+1) / (tf + k1·(1-b+b·dl/avgdl))``.
 - ``doc_indptr.npy`` / ``doc_terms.npy``: the sorted term ids of each row (CSR), for coverage.
 - ``vectors.npy``: L2-normalised float32 rows (inner product = cosine).
+- ``ids_sorted.npy`` / ``ids_rows.npy``: the passage ids sorted, with their rows: id → row by binary
+  search, so a worker maps the ids instead of holding a dict (and may hold no passages at all).
 - ``index.json``: ``{"version", "model_id", "dim", "count", "corpus_hash", "plans": {id: [start, end]}}``.
 
 What gets indexed for a passage is its heading trail plus its text (``index_text``), so a short
@@ -40,11 +42,12 @@ if TYPE_CHECKING:
     from ingest.records import Passage
     from retrieval.embed import Embedder
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 META_FILE = "index.json"
 VECTORS_FILE = "vectors.npy"
 K1, B, EPSILON = 1.5, 0.75, 0.25  # rank_bm25.BM25Okapi defaults
-_ARRAYS = ("bm25_vocab", "bm25_idf", "bm25_indptr", "bm25_rows", "bm25_weights", "doc_indptr", "doc_terms")
+_ARRAYS = ("bm25_vocab", "bm25_idf", "bm25_indptr", "bm25_rows", "bm25_weights", "doc_indptr", "doc_terms",
+           "ids_sorted", "ids_rows")
 _PART_ARRAYS = ("terms", "indptr", "term_ids", "tf")
 _ENCODE_BATCH = 32
 
@@ -298,6 +301,8 @@ def assemble(parts: Sequence[PlanPart], out_dir: Path | str, model_id: str, dim:
         "bm25_weights": weights[by_term],
         "doc_indptr": np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int64),
         "doc_terms": terms[by_doc].astype(np.int32),
+        "ids_sorted": _unicode(sorted(ids)),
+        "ids_rows": np.argsort(np.array(ids), kind="stable").astype(np.int32),
     }
     for name, arr in arrays.items():
         np.save(out / f"{name}.npy", arr)
@@ -353,10 +358,16 @@ class Index:
     model_id: str
     dim: int
     spans: dict[str, tuple[int, int]]
-    row_of: dict[str, int] = field(default_factory=dict, repr=False)
+    ids_sorted: np.ndarray = field(repr=False)
+    ids_rows: np.ndarray = field(repr=False)
 
     def __len__(self) -> int:
         return len(self.passages)
+
+    def row(self, pid: str) -> int:
+        """The row of passage ``pid``, or -1."""
+        i = int(np.searchsorted(self.ids_sorted, pid))
+        return int(self.ids_rows[i]) if i < len(self.ids_sorted) and self.ids_sorted[i] == pid else -1
 
     def span(self, plan: str | None) -> tuple[int, int]:
         """The row range of ``plan`` (the whole corpus for ``None``; empty for an unknown plan)."""
@@ -410,6 +421,8 @@ def _load(where: Path, name: str) -> np.ndarray:
 def load_index(index_dir: Path | str, embedder: Embedder, passages: Sequence[Passage]) -> Index:
     """Map the indexes in ``index_dir`` for ``passages`` (in build order) and ``embedder``.
 
+    ``passages`` may be a lazy sequence with ``ids`` (``retrieval.planstore.RowPassages``, which
+    checks each plan's ids as it reads them): the corpus hash is then checked on the index's own ids.
     Raises ``StaleIndexError`` when the files were built for another model, dimension or corpus.
     """
     where = Path(index_dir)
@@ -418,8 +431,10 @@ def load_index(index_dir: Path | str, embedder: Embedder, passages: Sequence[Pas
     _expect(where, "embedding model", embedder.model_id, meta.get("model_id"))
     _expect(where, "embedding dimension", embedder.dim, meta.get("dim"))
     _expect(where, "passage count", len(passages), meta.get("count"))
-    _expect(where, "corpus hash", corpus_hash(passages), meta.get("corpus_hash"))
     arrays = {name: _load(where, f"{name}.npy") for name in _ARRAYS}
+    lazy = getattr(passages, "lazy", False)
+    found = ids_hash(_row_ids(arrays)) if lazy else corpus_hash(passages)
+    _expect(where, "corpus hash", found, meta.get("corpus_hash"))
     vectors = _load(where, VECTORS_FILE)
     _expect(where, f"shape of {VECTORS_FILE}", (len(passages), embedder.dim), tuple(vectors.shape))
     return Index(
@@ -427,5 +442,11 @@ def load_index(index_dir: Path | str, embedder: Embedder, passages: Sequence[Pas
         indptr=arrays["bm25_indptr"], rows=arrays["bm25_rows"], weights=arrays["bm25_weights"],
         doc_indptr=arrays["doc_indptr"], doc_terms=arrays["doc_terms"], model_id=embedder.model_id,
         dim=embedder.dim, spans={k: (int(v[0]), int(v[1])) for k, v in meta.get("plans", {}).items()},
-        row_of={p.id: i for i, p in enumerate(passages)},
+        ids_sorted=arrays["ids_sorted"], ids_rows=arrays["ids_rows"],
     )
+
+
+def _row_ids(arrays: dict[str, np.ndarray]) -> list[str]:
+    out = np.empty_like(arrays["ids_sorted"])
+    out[np.asarray(arrays["ids_rows"])] = arrays["ids_sorted"]
+    return [str(x) for x in out]

@@ -233,21 +233,20 @@ def hybrid_search(
     lexical = _bm25_ranked(bm25_scores, depth, span[0])
     qvec = _embed_query(embedder, text)
     dense = _dense_ranked(index, qvec, depth, span)
-    ids = index.passages
-    fused = fuse([[ids[r].id for r in lexical], [ids[r].id for r, _ in dense]])[:top_k]
+    fused = fuse([[str(r) for r in lexical], [str(r) for r, _ in dense]])[:top_k]  # rows: no passage read
     bm25_rank = {r: i for i, r in enumerate(lexical, start=1)}
     dense_rank = {r: i for i, (r, _) in enumerate(dense, start=1)}
     cosines = dict(dense)
     weights = _term_weights(index, query_tokens)
     hits = []
-    for pid, score in fused:
-        row = index.row_of[pid]
+    for key, score in fused:
+        row = int(key)
         cos = cosines.get(row)
         if cos is None:
             cos = float(index.vectors[row] @ qvec)
         hits.append(
             Hit(
-                passage=ids[row],
+                passage=index.passages[row],
                 score=score,
                 bm25_rank=bm25_rank.get(row),
                 dense_rank=dense_rank.get(row),

@@ -151,9 +151,11 @@ def assemble(settings: Mapping[str, Any], entries: list[Entry], out: Path, model
     from kg.store import OXIGRAPH_DIR, concatenate, push_plans, remote_graphs, write_store
     from retrieval.index import PlanPart
     from retrieval.index import assemble as assemble_index
+    from retrieval.planstore import write_ranges
 
     for name in RECORD_FILES:
         concatenate(out / name, [e.dir / name for e in entries])
+    write_ranges(out, [e.meta.id for e in entries], [{n: e.dir / n for n in RECORD_FILES} for e in entries])
     concatenate(out / "graph.trig", [e.dir / "graph.trig" for e in entries])
     (out / "graphs").mkdir()
     graphs: dict[str, Path] = {}

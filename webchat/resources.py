@@ -12,13 +12,13 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ingest.errors import NotFound, Unavailable
 from ingest.records import Fact, Passage, PlanMeta, Section
-from ingest.serialize import load_records
 
 log = logging.getLogger("plankg")
 _EMBEDDERS: dict[str, Any] = {}  # one embedder per process and spec, shared across builds
@@ -36,18 +36,23 @@ def shared_embedder(spec: str) -> Any:
 
 @dataclass
 class Build:
+    """One build directory as served. Records are read plan by plan (``retrieval.planstore``): a
+    worker holds the plan list, the places routing needs, the memory-mapped index and the last
+    ``PLAN_CACHE`` plans it used; ``passages``/``sections``/``facts`` read the files when iterated."""
+
     path: Path
     manifest: dict[str, Any]
     plans: list[PlanMeta]
-    sections: list[Section]
-    passages: list[Passage]
-    facts: list[Fact]
+    sections: Sequence[Section]
+    passages: Sequence[Passage]
+    facts: Sequence[Fact]
     dataset: Any
     index: Any
     tokenizer: Any
     embedder: Any
     settings: Any
-    by_id: dict[str, Passage] = field(default_factory=dict)
+    store: Any = None
+    bases: Any = None  # retrieval.facts.PlanBases: what answering is given
     _kb: Any = None
     _catalog: Any = None
 
@@ -56,7 +61,7 @@ class Build:
         from ingest.tokenize import make_tokenizer
         from kg.store import open_store
         from retrieval.index import StaleIndexError, load_index
-        from retrieval.search import warm_up
+        from retrieval.planstore import RecordsMissing
 
         data_dir = Path(settings["DATA_DIR"])
         path = path or (data_dir / "current").resolve()
@@ -64,20 +69,38 @@ class Build:
         if not mf.exists():
             raise Unavailable("no plan data has been built yet: run `plankg ingest` first")
         manifest = json.loads(mf.read_text(encoding="utf-8"))
-        plans, sections, passages, facts = load_records(path)
+        try:
+            store, sections, facts, ids = _open_records(path, int(settings.get("PLAN_CACHE") or 32))
+        except RecordsMissing as exc:
+            raise Unavailable(str(exc)) from exc
         embedder = shared_embedder(settings["EMBEDDER"])
         tok = make_tokenizer(dict_path=None)
         userdict = path / "userdict.txt"
         if userdict.exists() and userdict.stat().st_size:
             tok.load_userdict(str(userdict))
+        passages = _row_passages(store, path, ids)
         try:
             index = load_index(path, embedder, passages)
         except StaleIndexError as exc:
             raise Unavailable(f"index in {path} does not match: {exc}; run `plankg ingest`") from exc
         dataset = open_store(settings["STORE"], path)
-        warm_up(index, tok, embedder)
-        return cls(path, manifest, plans, sections, passages, facts, dataset, index, tok, embedder,
-                   settings, {p.id: p for p in passages})
+        build = cls(path, manifest, store.plans, sections, passages, facts, dataset, index, tok, embedder,
+                    settings, store)
+        build.bases = _plan_bases(build)
+        build.warm()
+        return build
+
+    def warm(self) -> None:
+        """What the first requests would otherwise pay, paid now (at start, or in the reload thread
+        before the swap): the routing context, the plan picker and one answer on the default plan."""
+        from retrieval.answering import context_for
+
+        context_for(self.bases, self.tokenizer)
+        _ = self.catalog
+        default = self.settings.get("DEFAULT_PLAN") or ""
+        plan = default if default in self.plan_ids() else (self.plans[0].id if self.plans else None)
+        if plan is not None:
+            self.ask("预热 warm-up", plan=plan)
 
     @property
     def build_id(self) -> str:
@@ -87,15 +110,28 @@ class Build:
         return [p.id for p in self.plans]
 
     def check_plan(self, plan: str | None) -> str | None:
-        if plan and plan not in self.plan_ids():
+        if plan and plan not in self.store.ranges:
             raise NotFound(f"未知的规划：{plan}")
         return plan or None
 
+    @property
+    def by_id(self) -> Mapping[str, Passage]:
+        """Passage id → passage (looked up through the index's ids; not iterable)."""
+        return self.bases.passages  # type: ignore[no-any-return]
+
+    def find_passage(self, pid: str) -> Passage | None:
+        row = self.index.row(pid)
+        return self.passages[row] if row >= 0 else None
+
     def passage(self, pid: str) -> Passage:
-        try:
-            return self.by_id[pid]
-        except KeyError:
-            raise NotFound(f"没有这个段落：{pid}") from None
+        found = self.find_passage(pid)
+        if found is None:
+            raise NotFound(f"没有这个段落：{pid}")
+        return found
+
+    def plan_passages(self, plan: str) -> list[Passage]:
+        """``plan``'s passages in build order (from the plan cache)."""
+        return self.store.records(plan).passages  # type: ignore[no-any-return]
 
     @property
     def catalog(self) -> Any:
@@ -108,10 +144,11 @@ class Build:
 
     @property
     def kb(self) -> Any:
+        """One ``FactBase`` over every record (for tools and tests; requests use ``bases``)."""
         if self._kb is None:
             from retrieval.facts import FactBase
 
-            self._kb = FactBase(self.facts, self.passages, self.plans)
+            self._kb = FactBase(list(self.facts), list(self.passages), self.plans)
         return self._kb
 
     def search(self, query: str, top_k: int = 5, plan: str | None = None) -> Any:
@@ -123,9 +160,48 @@ class Build:
         from retrieval.answering import answer, context_for
 
         plan = self.check_plan(plan)
-        ctx = context_for(self.kb, self.tokenizer)
+        ctx = context_for(self.bases, self.tokenizer)
         result = answer(question, ctx, lambda q, k, p: self.search(q, k, p), plan=plan, top_k=top_k, lang=lang)
         return result.to_json(question, plan, self.settings["IRI_BASE"])
+
+
+def _open_records(path: Path, capacity: int) -> tuple[Any, Any, Any, Any]:
+    import numpy as np
+
+    from ingest.serialize import fact_from_json, record_from_json
+    from retrieval.planstore import AllRecords, PlanStore
+
+    store = PlanStore(path, capacity)
+    if store.plans:
+        store.records(store.plans[0].id)  # a broken record file fails here, before the slow steps
+    sections = AllRecords(store, "sections.jsonl", lambda d: record_from_json(Section, d))
+    facts = AllRecords(store, "facts.jsonl", fact_from_json)
+    try:
+        ids_sorted = np.load(path / "ids_sorted.npy", mmap_mode="r")
+        rows = np.load(path / "ids_rows.npy", mmap_mode="r")
+    except FileNotFoundError:
+        from retrieval.planstore import RecordsMissing
+
+        raise RecordsMissing(f"index ids in {path} are missing; rebuild with `plankg ingest`") from None
+    ids = np.empty_like(ids_sorted)
+    ids[np.asarray(rows)] = ids_sorted
+    return store, sections, facts, ids
+
+
+def _row_passages(store: Any, path: Path, ids: Any) -> Any:
+    from retrieval.planstore import RowPassages
+
+    spans = json.loads((path / "index.json").read_text("utf-8")).get("plans", {})
+    return RowPassages(store, {k: (int(v[0]), int(v[1])) for k, v in spans.items()},
+                       lambda a, b: [str(x) for x in ids[a:b]], len(ids))
+
+
+def _plan_bases(build: Build) -> Any:
+    from retrieval.answering.routing import PLACE_KINDS
+    from retrieval.facts import PlanBases
+
+    return PlanBases(build.plans, build.store.base, build.store.places(PLACE_KINDS), build.find_passage,
+                     len(build.passages))
 
 
 class Resources:

@@ -46,6 +46,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "TIMEOUT": (60, "gunicorn worker timeout in seconds."),
     "HOST": ("127.0.0.1", "Address `plankg serve` binds."),
     "PORT": (8000, "Port `plankg serve` binds."),
+    "PLAN_CACHE": (32, "Plans whose records (passages, facts, answering data) a worker keeps in memory, the most "
+                   "recently used; others are read from the build's files when asked about."),
     "DEFAULT_PLAN": ("", "Plan id the chat page preselects and the embed snippet names when the URL names none; empty: the chat page asks across all plans (the question's place names choose, else the resident is asked) and the snippet names the first plan."),
 }
 

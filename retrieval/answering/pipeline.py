@@ -50,20 +50,19 @@ class Context:
         self.kb = kb
         self.tokenizer = tokenizer
         self.gazetteer = Gazetteer.build(kb.plans.values(), kb.entities.values())
-        self._vocab: dict[str, Vocabulary] = {}
-        self._idf: dict[str, dict[str, float]] = {}
-
     def idf(self, plan: str) -> dict[str, float]:
         """Inverse document frequency of each word over the plan's passages (BM25's form): how much a
-        question word says about which sentence answers it."""
-        if plan not in self._idf:
+        question word says about which sentence answers it. Kept with the plan's own base."""
+        kb = self.kb.for_plan(plan)
+        key = f"idf:{plan}"
+        if key not in kb.memo:
             from ingest.tokenize import tokens
 
-            texts = [p.text for p in self.kb.passages.values() if p.plan == plan]
+            texts = [p.text for p in kb.passages.values() if p.plan == plan]
             df = Counter(t for x in texts for t in set(tokens(self.tokenizer, x))) if self.tokenizer else Counter()
             n = len(texts)
-            self._idf[plan] = {t: math.log((n - d + 0.5) / (d + 0.5) + 1.0) for t, d in df.items()}
-        return self._idf[plan]
+            kb.memo[key] = {t: math.log((n - d + 0.5) / (d + 0.5) + 1.0) for t, d in df.items()}
+        return kb.memo[key]  # type: ignore[no-any-return]
 
     def topic_weights(self, frame: QuestionFrame, plan: str) -> dict[str, float]:
         """The topic's words with their idf in the plan (words the plan never uses weigh nothing)."""
@@ -76,21 +75,22 @@ class Context:
         return {t: idf[t] for t in dict.fromkeys(words) if t in idf}
 
     def vocabulary(self, plan: str) -> Vocabulary:
-        if plan not in self._vocab:
+        kb = self.kb.for_plan(plan)  # the plan's own base; its vocabulary lives (and is evicted) with it
+        if plan not in kb.memo:
             from ingest.tokenize import tokens
 
-            texts = [p.text for p in self.kb.passages.values() if p.plan == plan]
-            heads = {h for p in self.kb.passages.values() if p.plan == plan for h in p.path}
-            terms = {e.label for e in self.kb.entities.values() if e.plan == plan}
-            terms |= {str(e.first("subject")) for e in self.kb.of_kind("Indicator", plan)}
+            texts = [p.text for p in kb.passages.values() if p.plan == plan]
+            heads = {h for p in kb.passages.values() if p.plan == plan for h in p.path}
+            terms = {e.label for e in kb.entities.values() if e.plan == plan}
+            terms |= {str(e.first("subject")) for e in kb.of_kind("Indicator", plan)}
             if self.tokenizer is not None:
                 terms |= {t for x in [*texts, *heads] for t in tokens(self.tokenizer, x)}
             common = getattr(self.tokenizer, "FREQ", None)
             vocab = Vocabulary.from_terms(terms, "\n".join([*texts, *heads]), common)
             meta = self.kb.plans.get(plan)
             vocab.protected = frozenset(place_names(meta.title)) if meta else frozenset()
-            self._vocab[plan] = vocab
-        return self._vocab[plan]
+            kb.memo[plan] = vocab
+        return kb.memo[plan]  # type: ignore[no-any-return]
 
 
 def context_for(kb: FactBase, tokenizer: Any = None) -> Context:
@@ -160,14 +160,15 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     for n in sorted(set(names), key=len, reverse=True):
         topic = topic.replace(n, " ")
     topic = " ".join(topic.split()) or frame.topic
-    subjects = tuple(tuple(aliases(e.label)) for e in ctx.kb.mentioned(frame.text, target)
+    kb = ctx.kb.for_plan(target)
+    subjects = tuple(tuple(aliases(e.label)) for e in kb.mentioned(frame.text, target)
                      if e.kind not in ("Indicator", "Passage", "Section"))
     lex = lexicon()
     unseen = tuple(w for w in unseen_terms(topic, vocab, ctx.tokenizer) if not lex.plan_terms(w))
     frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects,
                     unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
     hits = search(frame.search_text, max(top_k, 5), target)
-    return frame, hits, candidates(frame, ctx.kb, target, hits, ctx.topic_weights(frame, target))
+    return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target))
 
 
 def answer(question: str, ctx: Context, search: Search, plan: str | None = None, top_k: int = 5,
@@ -192,7 +193,7 @@ def answer(question: str, ctx: Context, search: Search, plan: str | None = None,
     frame, hits, cands = gather(question, ctx, search, target, top_k, where.named)
     result = decide(frame, cands, hits, says)
     if result.answered and not result.entities:  # link what the quoted answer names
-        result.entities = [e for e in kb.mentioned(result.text, target) if e.kind not in ("Indicator",)][:8]
+        result.entities = [e for e in kb.for_plan(target).mentioned(result.text, target) if e.kind not in ("Indicator",)][:8]
     result.plan = target
     result.citations = result.citations[:top_k]
     return result

@@ -47,7 +47,7 @@ def test_build_writes_the_index_files(use_dir: Path, passages, tok, use_m3) -> N
     meta = json.loads((use_dir / "index.json").read_text(encoding="utf-8"))
     main = sum(1 for p in passages if p.plan != DEMO_PLAN)
     assert meta == {
-        "version": 2,
+        "version": 3,
         "model_id": use_m3.model_id,
         "dim": 512,
         "count": len(passages),
@@ -59,6 +59,7 @@ def test_build_writes_the_index_files(use_dir: Path, passages, tok, use_m3) -> N
         assert idx.terms(row) == frozenset(tokens(tok, index_text(passages[row])))
     assert (use_dir / "vectors.npy").stat().st_size > len(passages) * 512 * 4
     assert isinstance(idx.vectors, np.memmap) and isinstance(idx.weights, np.memmap)
+    assert [idx.row(p.id) for p in passages] == list(range(len(passages))) and idx.row("p-none") == -1
 
 
 def _roundtrip(tmp_path: Path, passages, tok, emb) -> None:

@@ -58,7 +58,7 @@ def test_traditional_query_finds_what_simplified_finds(index, tok, use_m3) -> No
 
 def test_full_width_digits_match_half_width_text(index, tok) -> None:
     (top_id, _), *_ = bm25_search(index, tok, "国土面积３２９４．１３平方公里", top_k=3)
-    top = index.passages[index.row_of[top_id]]
+    top = index.passages[index.row(top_id)]
     assert "3294.13平方公里" in top.text
 
 
@@ -88,7 +88,7 @@ def test_plan_filter(index, tok, use_m3) -> None:
     assert len(main) == 5 and {h.passage.plan for h in main} == {PLAN}
     assert hybrid_search(index, tok, use_m3, "自然保护区", plan="no-such-plan") == []
     assert all(
-        index.passages[index.row_of[pid]].plan == DEMO_PLAN
+        index.passages[index.row(pid)].plan == DEMO_PLAN
         for pid, _ in bm25_search(index, tok, "自然保护区", plan=DEMO_PLAN)
     )
 
@@ -99,7 +99,7 @@ def test_bm25_only_returns_passages_sharing_a_term(index, tok) -> None:
     assert [s for _, s in results] == sorted((s for _, s in results), reverse=True)
     for pid, score in results:
         assert score > 0
-        assert set(tokens(tok, "森林公园")) & set(tokens(tok, index_text(index.passages[index.row_of[pid]])))
+        assert set(tokens(tok, "森林公园")) & set(tokens(tok, index_text(index.passages[index.row(pid)])))
     assert bm25_search(index, tok, "埃菲尔铁塔", top_k=5) == []
 
 
