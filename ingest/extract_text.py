@@ -64,22 +64,31 @@ def strip_lead(text: str) -> tuple[int, str]:
     return dropped, text
 
 
-def sentences(p: Passage, seps: str = "。；;！？!?\n") -> Iterator[Span]:
-    """Non-empty sentences of a passage, trimmed, with document offsets (the separator is excluded)."""
+SENTENCE_ENDS = "。；;！？!?\n"
+
+
+def sentence_bounds(text: str, seps: str = SENTENCE_ENDS, keep_end: bool = False) -> list[tuple[int, int]]:
+    """The one sentence splitter of ingest and answering: ``(start, end)`` of each non-empty sentence of
+    ``text``, trimmed; ``keep_end`` keeps the closing mark (never a line break) inside the sentence."""
+    out: list[tuple[int, int]] = []
     pos = 0
-    for m in re.finditer(f"[{re.escape(seps)}]|$", p.text):
-        yield from _trimmed(p, pos, m.start())
+    for m in re.finditer(f"[{re.escape(seps)}]|$", text):
+        end = m.end() if keep_end and m.group(0) not in ("", "\n") else m.start()
+        chunk = text[pos:end]
+        body = chunk.strip()
+        if body:
+            a = pos + len(chunk) - len(chunk.lstrip())
+            out.append((a, a + len(body)))
         pos = m.end()
-        if m.end() == len(p.text):
+        if m.end() == len(text):
             break
+    return out
 
 
-def _trimmed(p: Passage, a: int, b: int) -> Iterator[Span]:
-    chunk = p.text[a:b]
-    lead = len(chunk) - len(chunk.lstrip())
-    body = chunk.strip()
-    if body:
-        yield Span(p.start + a + lead, p.start + a + lead + len(body), body)
+def sentences(p: Passage, seps: str = SENTENCE_ENDS) -> Iterator[Span]:
+    """Non-empty sentences of a passage, trimmed, with document offsets (the separator is excluded)."""
+    for a, b in sentence_bounds(p.text, seps):
+        yield Span(p.start + a, p.start + b, p.text[a:b])
 
 
 def items(span: Span, seps: str = "、，,和及与") -> list[Span]:

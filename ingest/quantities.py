@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,8 +23,13 @@ class Quantity:
 
 def quantities(text: str) -> list[Quantity]:
     """Every Arabic number in ``text`` (after NFKC: full-width digits count) with the unit after it."""
+    return list(_parsed(text))
+
+
+@functools.lru_cache(maxsize=4096)  # answering checks many candidates against the same few passages
+def _parsed(text: str) -> tuple[Quantity, ...]:
     text = unicodedata.normalize("NFKC", text)
-    return [Quantity(float(m.group(1)), m.group(2) or "", m.start(), m.end()) for m in _QUANTITY.finditer(text)]
+    return tuple(Quantity(float(m.group(1)), m.group(2) or "", m.start(), m.end()) for m in _QUANTITY.finditer(text))
 
 
 def unsupported_quantities(claimed: str, source: str) -> list[Quantity]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ingest.extract_text import sentence_bounds
 from ingest.records import Passage
 
-SENT_END = re.compile(r"(?<=[。；！？!?;])|\n+")
 WHOLE_PASSAGE_CHARS = 160
 WINDOW_CHARS = 220
 
@@ -21,17 +21,10 @@ def overlap(text: str, qb: set[str]) -> float:
 
 
 def spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of ``text``; a lead-in (``…：``) or very short piece joins the next one."""
+    """Sentence spans of ``text`` (ingest's splitter, closing marks kept); a lead-in (``…：``) or very
+    short piece joins the next one."""
     out: list[tuple[int, int]] = []
-    pos = 0
-    for piece in SENT_END.split(text):
-        if not piece or not piece.strip():
-            continue
-        start = text.find(piece, pos)
-        end = start + len(piece)
-        pos = end
-        start += len(piece) - len(piece.lstrip())
-        end -= len(piece) - len(piece.rstrip())
+    for start, end in sentence_bounds(text, keep_end=True):
         prev = text[out[-1][0]:out[-1][1]] if out else ""
         if out and (prev.endswith(("：", ":")) or len(prev) <= 6):
             out[-1] = (out[-1][0], end)
@@ -46,9 +39,9 @@ def sentences(text: str) -> list[str]:
 
 def sentence_with(passage: Passage, quote: str) -> str:
     """The sentence of ``passage`` that contains ``quote`` (the quote itself if it spans sentences)."""
-    for s in SENT_END.split(passage.text):
-        if s and quote in s:
-            return s.strip()
+    for a, b in sentence_bounds(passage.text, keep_end=True):
+        if quote in passage.text[a:b]:
+            return passage.text[a:b]
     return quote
 
 

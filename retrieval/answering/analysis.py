@@ -142,6 +142,9 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
     text, fixes = correct(simplified, vocab, tokenizer) if vocab is not None else (simplified, ())
     lang = "en" if _LATIN.search(text) and len(_CJK.findall(text)) < 2 else "zh"
     search_text = expand(text) if lang == "en" else text
+    plan_words = [t for t in lex.plan_terms(text) if vocab is None or vocab.occurs(t)] if lang == "zh" else []
+    if plan_words:  # residents' words reach the plan's terms (村子 → 村庄, 看病 → 医疗)
+        search_text = f"{text} {' '.join(plan_words)}"
     years = [int(y) for y in _YEAR.findall(text)]
     status = lex.constraint("status", text)
     if years and status is None:
@@ -150,7 +153,7 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
     return QuestionFrame(
         raw=question, text=text, search_text=search_text, lang=lang, script=script,
         answer_type=answer_type(search_text if lang == "en" else text, lex),
-        topic=topic_of(search_text, lang, tokenizer), year=years[0] if years else None, status=status,
+        topic=" ".join([topic_of(search_text if lang == "en" else text, lang, tokenizer), *plan_words]).strip(), year=years[0] if years else None, status=status,
         level=lex.constraint("level", text), unit=_unit(text, lex), corrections=fixes,
         quantity=next((units for _k, pat, units in lex.quantity_kinds if pat.search(search_text)), ()),
         out_of_scope=oos.group(0) if oos else None)

@@ -50,9 +50,22 @@ def indicator_sentence(e: Entity) -> str:
     year, cmp, kind = e.first("targetYear"), e.first("comparator"), e.first("indicatorType")
     status = e.first("status")
     when = ("现状" if isinstance(status, Ref) and status.key == "Current" else "") + (f"{year}年" if year else "")
-    number = re.sub(r"\.0$", "", str(value))
+    number = _as_written(value, [f.quote for f in e.facts])
     sign = cmp if cmp in ("≥", "≤") else ""
     return f"{subject}：{when}{sign}{number}{unit}" + (f"（{kind}）" if kind else "") + "。"
+
+
+def _as_written(value: object, quotes: Sequence[str]) -> str:
+    """``value`` as the plan writes it (``51.80``, not ``51.8``): the first number in the quotes equal
+    to it, else its shortest form."""
+    for q in quotes:
+        for m in re.finditer(r"\d+(?:\.\d+)?", q):
+            try:
+                if float(m.group(0)) == float(str(value)):
+                    return m.group(0)
+            except ValueError:
+                break
+    return re.sub(r"\.0$", "", str(value))
 
 
 def indicator_violations(frame: QuestionFrame, e: Entity) -> tuple[str, ...]:
@@ -76,7 +89,7 @@ def indicator_violations(frame: QuestionFrame, e: Entity) -> tuple[str, ...]:
 def indicator_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -> list[Candidate]:
     if frame.answer_type not in ("value", "count", "yesno", "overview"):
         return []
-    qb = bigrams(frame.text)
+    qb = bigrams(frame.search_text)  # an English question carries its Chinese genre terms here
     scored: list[tuple[float, Entity]] = []
     for e in kb.of_kind("Indicator", plan):
         subject = str(e.first("subject") or e.label)

@@ -42,17 +42,24 @@ def _windows(text: str, whole: bool = False) -> list[tuple[int, int]]:
 
 _CURRENT = re.compile(r"现状|目前|现有|基期")
 _TARGET_YEAR = re.compile(r"(?:到|至|于)\s*(20\d\d)\s*年")
+_YEAR_WORD = re.compile(r"(20\d\d)\s*年")
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-def text_violations(frame: QuestionFrame, quote: str) -> tuple[str, ...]:
+def text_violations(frame: QuestionFrame, quote: str, passage: str = "") -> tuple[str, ...]:
     """Status and year constraints a passage window breaks: a 现状 window for a target-year question, a
-    window about another target year."""
+    window about another target year. A window that names no year is read in its passage: where the
+    passage (its lead, a table's header) names target years and not the one asked, so is the window."""
     out = []
     if frame.status == "Planned" and _CURRENT.search(quote[:12]):
         out.append("status")
     years = {int(y) for y in _TARGET_YEAR.findall(quote)}
     if frame.year and years and frame.year not in years:
         out.append("year")
+    elif frame.year and not years and not _ANY_YEAR.search(quote):
+        around = {int(y) for y in _YEAR_WORD.findall(passage)}
+        if around and frame.year not in around:
+            out.append("year")
     return tuple(out)
 
 
@@ -97,7 +104,7 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
                  "agree": 1.0 if h.bm25_rank == 1 and h.dense_rank == 1 else 0.0,
                  "long": min((b - a) / ENUM_CHARS, 1.0), "year": year_fit(frame, quote),
                  "table": 1.0 if "\t" in quote else 0.0},
-                text_violations(frame, quote)))
+                text_violations(frame, quote, text)))
     return cands
 
 

@@ -1,5 +1,5 @@
 """Genre lexicons as data (``lexicon/*.tsv``): answer-type cues, constraint cues, class words, entity
-predicates, the English glossary and out-of-scope topics. Each file says in its header where its words
+predicates, the English glossary, residents' everyday words and out-of-scope topics. Each file says in its header where its words
 come from; this module only reads them."""
 
 from __future__ import annotations
@@ -28,6 +28,12 @@ class Lexicon:
     out_of_scope: re.Pattern[str]
     glossary: dict[str, str]
     quantity_kinds: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = ()
+    everyday: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = ()  # resident words → plan terms
+
+    def plan_terms(self, text: str) -> list[str]:
+        """The plan terms of the everyday words in ``text`` that ``text`` does not already use."""
+        found = [t for pat, terms in self.everyday if pat.search(text) for t in terms]
+        return [t for t in dict.fromkeys(found) if t not in text]
 
     def constraint(self, name: str, text: str) -> str | None:
         """The first value of constraint ``name`` whose cue occurs in ``text``."""
@@ -55,4 +61,5 @@ def lexicon() -> Lexicon:
         out_of_scope=_rx("|".join(f"(?:{r[0]})" for r in rows("out_of_scope.tsv"))),
         glossary={en.lower(): zh for en, zh in rows("glossary.tsv")},
         quantity_kinds=tuple((k, _rx(c), tuple(u.split())) for k, c, u in rows("quantity_kinds.tsv")),
+        everyday=tuple((_rx(w), tuple(t.split())) for w, t in rows("everyday.tsv")),
     )

@@ -4,6 +4,9 @@ nearest passages offered as possibly related)."""
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from retrieval.answering.analysis import QuestionFrame, analyse, normalise, unknown_places, unseen_terms
 from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
 from retrieval.answering.candidates_text import outline_candidates, text_candidates
+from retrieval.answering.lexicon import lexicon
 from retrieval.answering.render import sentence
 from retrieval.answering.routing import Gazetteer, Route, foreign_plan, route
 from retrieval.answering.scoring import on_topic, score, weights
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from retrieval.search import Hit
 
 Search = Callable[[str, int, str | None], Sequence["Hit"]]
+_YEARLIKE = re.compile(r"(?:19|20)\d\d年?")  # a year is the question's constraint, not its topic
 DECLINE = {"zh": "规划文本中没有找到与这个问题相关的内容，无法据此回答。",
            "en": "The plan text does not cover this question, so it cannot be answered from the plan."}
 NOT_STATED = {"zh": "规划没有明确说明这一点。规划中与此相关的内容是：",
@@ -45,6 +50,29 @@ class Context:
         self.kb = kb
         self.tokenizer = tokenizer
         self.gazetteer = Gazetteer.build(kb.plans.values(), kb.entities.values())
+    def idf(self, plan: str) -> dict[str, float]:
+        """Inverse document frequency of each word over the plan's passages (BM25's form): how much a
+        question word says about which sentence answers it. Kept with the plan's own base."""
+        kb = self.kb.for_plan(plan)
+        key = f"idf:{plan}"
+        if key not in kb.memo:
+            from ingest.tokenize import tokens
+
+            texts = [p.text for p in kb.passages.values() if p.plan == plan]
+            df = Counter(t for x in texts for t in set(tokens(self.tokenizer, x))) if self.tokenizer else Counter()
+            n = len(texts)
+            kb.memo[key] = {t: math.log((n - d + 0.5) / (d + 0.5) + 1.0) for t, d in df.items()}
+        return kb.memo[key]  # type: ignore[no-any-return]
+
+    def topic_weights(self, frame: QuestionFrame, plan: str) -> dict[str, float]:
+        """The topic's words with their idf in the plan (words the plan never uses weigh nothing)."""
+        if self.tokenizer is None:
+            return {}
+        from ingest.tokenize import tokens
+
+        idf = self.idf(plan)
+        words = [t for t in tokens(self.tokenizer, frame.topic) if len(t) >= 2 and not _YEARLIKE.fullmatch(t)]
+        return {t: idf[t] for t in dict.fromkeys(words) if t in idf}
 
     def vocabulary(self, plan: str) -> Vocabulary:
         kb = self.kb.for_plan(plan)  # the plan's own base; its vocabulary lives (and is evicted) with it
@@ -73,11 +101,21 @@ def context_for(kb: FactBase, tokenizer: Any = None) -> Context:
     return ctx
 
 
-def candidates(frame: QuestionFrame, kb: FactBase, plan: str, hits: Sequence[Hit]) -> list[Candidate]:
+def candidates(frame: QuestionFrame, kb: FactBase, plan: str, hits: Sequence[Hit],
+               weights: dict[str, float] | None = None) -> list[Candidate]:
+    """Every source's candidates; ``weights`` (topic word → idf) set each one's ``idf_match``: the
+    idf-weighted share of the topic's words that the candidate's text (or its heading) states, and
+    ``no_topic`` when a quote or figure states none of them."""
     rank = {h.passage.id: i for i, h in enumerate(hits)}
-    return [*indicator_candidates(frame, kb, plan, rank), *entity_candidates(frame, kb, plan, rank),
-            *list_candidates(frame, kb, plan, rank), *outline_candidates(frame, kb, hits),
-            *text_candidates(frame, hits)]
+    out = [*indicator_candidates(frame, kb, plan, rank), *entity_candidates(frame, kb, plan, rank),
+           *list_candidates(frame, kb, plan, rank), *outline_candidates(frame, kb, hits),
+           *text_candidates(frame, hits)]
+    total = sum((weights or {}).values())
+    for c in out:
+        said = c.text + "".join(h for cit in c.citations[:1] for h in cit.passage.path)  # its heading says too
+        c.features["idf_match"] = sum(w for t, w in (weights or {}).items() if t in said) / total if total else 0.0
+        c.features["no_topic"] = 1.0 if c.source in ("text", "indicator") and not c.features["idf_match"] else 0.0
+    return out
 
 
 def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], lang: str | None = None) -> Answer:
@@ -125,11 +163,12 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     kb = ctx.kb.for_plan(target)
     subjects = tuple(tuple(aliases(e.label)) for e in kb.mentioned(frame.text, target)
                      if e.kind not in ("Indicator", "Passage", "Section"))
-    unseen = unseen_terms(topic, vocab, ctx.tokenizer)
+    lex = lexicon()
+    unseen = tuple(w for w in unseen_terms(topic, vocab, ctx.tokenizer) if not lex.plan_terms(w))
     frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects,
                     unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
     hits = search(frame.search_text, max(top_k, 5), target)
-    return frame, hits, candidates(frame, kb, target, hits)
+    return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target))
 
 
 def answer(question: str, ctx: Context, search: Search, plan: str | None = None, top_k: int = 5,

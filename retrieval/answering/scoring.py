@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 WEIGHTS = Path(__file__).with_name("data") / "weights.json"
 SOURCES = ("indicator", "entity", "list", "text", "outline")
 FEATURES = (*(f"src_{s}" for s in SOURCES), "match", "cover", "rank", "number", "trail", "agree", "named", "long", "year", "table",
-            "top_coverage", "top_cosine", "in_top3", "type_fit", "typed")
+            "top_coverage", "top_cosine", "in_top3", "type_fit", "typed", "idf_match", "no_topic")
 TOPIC_FEATURES = ("top_coverage", "top_cosine", "agree", "unseen")
 # Which sources suit which answer type (genre-neutral: a count wants a number or a list, …).
 TYPE_FIT = {
@@ -57,7 +58,7 @@ def query_features(frame: QuestionFrame, hits: Sequence[Hit]) -> dict[str, float
 def candidate_features(frame: QuestionFrame, c: Candidate, q: dict[str, float], top3: set[str]) -> dict[str, float]:
     f = {k: 0.0 for k in FEATURES}
     f[f"src_{c.source}"] = 1.0
-    for k in ("match", "cover", "rank", "number", "trail", "agree", "named", "long", "year", "table"):
+    for k in ("match", "cover", "rank", "number", "trail", "agree", "named", "long", "year", "table", "idf_match", "no_topic"):
         f[k] = float(c.features.get(k, 0.0))
     f["top_coverage"], f["top_cosine"] = q["top_coverage"], q["top_cosine"]
     f["in_top3"] = 1.0 if any(cit.passage.id in top3 for cit in c.citations) else 0.0
@@ -85,8 +86,11 @@ def score(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit]) -> 
 
 def corroborate(cands: list[Candidate]) -> None:
     """Graph–text agreement: a quote that states every entity of a list or indicator answer from the same
-    passage is that answer in the plan's own words; it carries the graph's entities and counts as graph."""
+    passage is that answer in the plan's own words; it carries the graph's entities and counts as graph.
+    A quote that states an indicator's figure from the same passage is about that indicator's year and
+    status too: it inherits the indicator's year and status violations (the quote may not say its year)."""
     texts = [c for c in cands if c.source == "text"]
+    inherit(cands, texts)
     for g in cands:
         if g.source not in ("list", "indicator") or not g.entities:
             continue
@@ -95,6 +99,25 @@ def corroborate(cands: list[Candidate]) -> None:
             if mine & {cit.passage.id for cit in t.citations} and all(e.label in t.text for e in g.entities):
                 t.corroborated = True
                 t.entities = t.entities or list(g.entities)
+
+
+def inherit(cands: list[Candidate], texts: list[Candidate]) -> None:
+    figures = [(g, {cit.passage.id for cit in g.citations}, _figure(g)) for g in cands
+               if g.source == "indicator" and g.entities and _figure(g)]
+    for t in texts:
+        mine = {cit.passage.id for cit in t.citations}
+        same = [(g, f) for g, pids, f in figures if pids & mine and f in t.text]
+        if same and all(g.violations for g, _ in same):
+            extra = {v for g, _ in same for v in g.violations if v in ("year", "status")}
+            t.violations = tuple(dict.fromkeys([*t.violations, *sorted(extra)]))
+
+
+def _figure(g: Candidate) -> str:
+    """The indicator's number and unit as its sentence says them (``65%``)."""
+    e = g.entities[0]
+    unit = str(e.first("unit") or "")
+    m = re.search(r"\d+(?:\.\d+)?\s*" + re.escape(unit), g.text) if unit else None
+    return m.group(0) if m else ""
 
 
 def on_topic(frame: QuestionFrame, hits: Sequence[Hit]) -> float:

@@ -7,14 +7,35 @@ import re
 
 from ingest.quantities import quantities, unsupported_quantities
 from retrieval.answering.analysis import QuestionFrame
+from retrieval.answering.lexicon import lexicon
 from retrieval.answering.types import Candidate
 
 _CN_COUNT = re.compile(r"[一二两三四五六七八九十百]+[个处项类种条级座所]")
 
 
+_TABLE = re.compile(r"\t|\|")
+# Years written as such (2035年, 2021—2035): a date, not the quantity a value question asks for.
+_YEAR_MENTION = re.compile(r"(?:19|20)\d\d\s*(?:年|—|–|-|～|~|至)|(?<=[—–\-～~至])\s*(?:19|20)\d\d|"
+                           r"[(（]\s*(?:19|20)\d\d\s*[)）]")
+
+
 def numbers_supported(c: Candidate) -> bool:
+    """Every number of ``c`` is stated by a cited passage with the same value and unit. In a table the
+    unit is a column (or the header) of its own, so a value of the table counts with any unit the table
+    names."""
     source = "\n".join(f"{' '.join(cit.passage.path)}\n{cit.passage.text}" for cit in c.citations)
-    return not unsupported_quantities(c.text, source)
+    bad = unsupported_quantities(c.text, source)
+    tables = [cit.passage.text for cit in c.citations if _TABLE.search(cit.passage.text)]
+    if bad and tables:
+        table = "\n".join(tables)
+        values = {q.value for q in quantities(table)}
+        bad = [q for q in bad if not (q.value in values and q.unit in table)]
+    return not bad
+
+
+def states_number(text: str) -> bool:
+    """``text`` states a number other than a year (or a Chinese count such as 三处)."""
+    return bool(re.search(r"\d", _YEAR_MENTION.sub("", text)) or _CN_COUNT.search(text))
 
 
 def states_kind(units: tuple[str, ...], c: Candidate) -> bool:
@@ -28,6 +49,19 @@ def states_kind(units: tuple[str, ...], c: Candidate) -> bool:
     return any(u in t for u in units for t in [c.text, *tables])
 
 
+def dates_only(text: str) -> bool:
+    """``text`` says little but years: a plan period (``2021年至2035年，近期至2025年``)."""
+    years = len(_YEAR_MENTION.findall(text))
+    rest = re.findall(r"[\u4e00-\u9fff]", _YEAR_MENTION.sub("", text))
+    return not states_number(text) and (years >= 3 or (years >= 2 and len(rest) < 12))
+
+
+def _scope(text: str) -> str | None:
+    """``Urban`` or ``Rural`` when ``text`` speaks of one and not the other (城镇 vs 农村)."""
+    found = {v for n, v, pat in lexicon().constraints if n == "scope" and pat.search(text)}
+    return found.pop() if len(found) == 1 else None
+
+
 def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     """Why ``c`` does not answer ``frame`` (empty: it does)."""
     out = list(c.violations)
@@ -37,7 +71,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("no citation")
     if not numbers_supported(c):
         out.append("numbers")
-    if frame.wants_number and c.source != "list" and not (re.search(r"\d", c.text) or _CN_COUNT.search(c.text)):
+    if frame.wants_number and c.source != "list" and not (states_number(c.text) or "年" in frame.quantity):
         out.append("no number")
     if frame.answer_type not in ("list", "definition") and frame.quantity \
             and c.source in ("text", "indicator") and not states_kind(frame.quantity, c):
@@ -45,6 +79,11 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.wants_number and c.source in ("text", "indicator") and frame.subjects \
             and not any(a in c.text for names in frame.subjects for a in names):
         out.append("subject")  # a figure about something else than the entity asked about
+    if dates_only(c.text) and "年" not in frame.quantity and c.features.get("idf_match", 0.0) < 1.0:
+        out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
+    asked = _scope(frame.search_text)
+    if frame.wants_number and asked and c.source in ("text", "indicator") and _scope(c.text) not in (None, asked):
+        out.append("scope")  # a town figure for a question about the villages, or the reverse
     if frame.unit and c.source == "text" and frame.unit not in c.text:
         out.append("unit")
     if c.source == "entity" and c.features.get("match", 0.0) == 0.0:

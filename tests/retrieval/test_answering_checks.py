@@ -1,0 +1,90 @@
+"""Verification and analysis checks added for held-out failure classes (each with a negative): table
+figures, year-only sentences, 城镇 vs 农村 figures, years read from the passage, residents' words, the
+number as the plan writes it, and the one sentence splitter shared with ingest."""
+
+from __future__ import annotations
+
+from ingest.extract_text import sentence_bounds
+from ingest.records import Fact, Passage, Ref
+from retrieval.answering.analysis import analyse
+from retrieval.answering.candidates_graph import indicator_candidates, indicator_sentence
+from retrieval.answering.candidates_text import text_violations
+from retrieval.answering.lexicon import lexicon
+from retrieval.answering.types import Candidate, Citation
+from retrieval.answering.typos import Vocabulary
+from retrieval.answering.verify import problems, states_number
+from retrieval.facts import FactBase
+from retrieval.text import spans
+from tests.retrieval.answering_kb import PLANS
+
+TABLE = ("| 序号 | 指标名称 | 单位 | 基期年(2020) | 2025年 | 2035年 |\n|---|---|---|---|---|---|\n"
+         "| 1 | 耕地保有量 | 万亩 | 52.36 | ≥51.80 | ≥51.80 |\n| 2 | 用水总量 | 亿立方米 | 0.86 | ≤0.95 | ≤1.02 |")
+
+
+def _table_kb() -> FactBase:
+    p = Passage("t1", "a", "2.2", "2.2", "2.2 主要指标", ("指标", "2.2 主要指标"), TABLE, 0, len(TABLE))
+    row = TABLE.splitlines()[2]
+    start = TABLE.index(row)
+    f = Fact("Indicator", "耕地保有量-2035", "耕地保有量", "t1", row, start, start + len(row),
+             (("subject", "耕地保有量"), ("value", 51.8), ("unit", "万亩"), ("comparator", "≥"),
+              ("status", Ref("Concept", "Planned")), ("targetYear", 2035)))
+    return FactBase([f], [p], PLANS)
+
+
+def test_a_figure_from_a_table_row_is_verified_against_the_row_and_said_as_written() -> None:
+    kb = _table_kb()
+    frame = analyse("到2035年耕地保有量是多少？")
+    (c,) = indicator_candidates(frame, kb, "a", {"t1": 0})
+    assert "≥51.80万亩" in c.text  # the plan's 51.80, not 51.8
+    assert not problems(frame, c)
+    wrong = Candidate("indicator", "耕地保有量：2035年≥53.1万亩。", c.citations, "a", c.entities)
+    assert "numbers" in problems(frame, wrong)
+    assert indicator_sentence(c.entities[0]).startswith("耕地保有量：2035年")
+
+
+def test_an_english_question_reaches_an_indicator_through_its_genre_terms() -> None:
+    frame = analyse("What is the cultivated land to be kept by 2035?")
+    assert "耕地" in frame.search_text
+    assert indicator_candidates(frame, _table_kb(), "a", {"t1": 0})
+
+
+def test_a_sentence_that_states_only_years_does_not_answer_a_value_question() -> None:
+    assert not states_number("规划期限为2021年至2035年，基期年为2020年。")
+    assert not states_number("序号，指标名称，单位，基期年(2020)，2025年，2035年")
+    assert states_number("到2035年森林覆盖率达到65%。") and states_number("建成三处公园")
+    p = Passage("p", "a", "1", "1", "1 期限", ("期限",), "规划期限为2021年至2035年。", 0, 15)
+    period = Candidate("text", p.text, [Citation(p, p.text)], "a")
+    assert "no number" in problems(analyse("到2035年耕地保有量是多少？"), period)
+
+
+def test_a_town_figure_does_not_answer_a_village_question() -> None:
+    text = "城镇集中供水普及率达到100%。"
+    p = Passage("p", "a", "1", "1", "1 供水", ("供水",), text, 0, len(text))
+    c = Candidate("text", text, [Citation(p, text)], "a")
+    assert "scope" in problems(analyse("农村自来水普及率能达到多少？"), c)
+    assert "scope" not in problems(analyse("城镇供水普及率能达到多少？"), c)
+
+
+def test_a_window_without_a_year_is_read_in_its_passage() -> None:
+    passage = "到2035年，全面建成生态县。\n森林覆盖率达到65%以上。"
+    assert "year" in text_violations(analyse("2025年森林覆盖率要达到多少？"), "森林覆盖率达到65%以上。", passage)
+    assert "year" not in text_violations(analyse("2035年森林覆盖率要达到多少？"), "森林覆盖率达到65%以上。", passage)
+    assert "year" not in text_violations(analyse("森林覆盖率要达到多少？"), "森林覆盖率达到65%以上。", passage)
+
+
+def test_residents_words_reach_the_plans_terms_only_where_the_plan_uses_them() -> None:
+    assert "村庄" in lexicon().plan_terms("村子分成几类？")
+    assert lexicon().plan_terms("村庄分成几类？") == []  # the plan's own word needs nothing
+    uses = Vocabulary.from_terms(["村庄"], "村庄分为五类")
+    assert "村庄" in analyse("村子分成几类？", uses).search_text
+    lacks = Vocabulary.from_terms(["乡镇"], "乡镇分为三类")
+    assert "村庄" not in analyse("村子分成几类？", lacks).search_text
+
+
+def test_ingest_and_answering_split_sentences_alike() -> None:
+    text = "  一、总体要求：\n坚持底线。严守红线；优化布局！\n\n第二句"
+    kept = sentence_bounds(text, keep_end=True)
+    assert [text[a:b] for a, b in kept] == ["一、总体要求：", "坚持底线。", "严守红线；", "优化布局！", "第二句"]
+    assert [text[a:b] for a, b in sentence_bounds(text)] == ["一、总体要求：", "坚持底线", "严守红线", "优化布局", "第二句"]
+    # answering joins a lead-in and very short pieces to the next sentence
+    assert [text[a:b] for a, b in spans(text)] == ["一、总体要求：\n坚持底线。", "严守红线；优化布局！", "第二句"]
