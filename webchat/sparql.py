@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 from urllib.parse import parse_qsl
@@ -32,6 +32,8 @@ from kg.iri import graph_iri
 from kg.sparql import FORMATS, GRAPH, ROWS, NotAcceptable, QueryJob, QueryOutput, QueryRunner
 from kg.sparql_text import screen
 from webchat.resources import Build
+
+DEFERRED = "plankg.sparql.deferred"  # environ key: an error the fast path met, raised again in the view
 
 bp = Blueprint("sparql", __name__)
 
@@ -122,8 +124,11 @@ class Runners:
 
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
+    from webchat.sparql_fast import install
+
     app = cast(Flask, state.app)
     app.extensions["plankg_sparql"] = Runners(app.config)
+    install(app)
 
 
 def runners() -> Runners:
@@ -134,8 +139,8 @@ def current_build() -> Build:
     return current_app.extensions["plankg"].current()  # type: ignore[no-any-return]
 
 
-def iri_base(build: Build) -> str:
-    return str(build.manifest.get("iri_base") or current_app.config["IRI_BASE"])
+def iri_base(build: Build, config: Any = None) -> str:
+    return str(build.manifest.get("iri_base") or (current_app.config if config is None else config)["IRI_BASE"])
 
 
 def _refuse_update() -> None:
@@ -161,15 +166,21 @@ def _params(raw: bytes) -> MultiDict[str, str]:
 
 def protocol() -> tuple[str | None, MultiDict[str, str]]:
     """``(query text or None, all protocol parameters)`` of a GET, form POST or direct POST."""
-    params = _params(request.query_string)
+    return read_protocol(request.method, request.mimetype, request.query_string, request.get_data)
+
+
+def read_protocol(method: str, mimetype: str, query_string: bytes,
+                  body: Callable[[], bytes]) -> tuple[str | None, MultiDict[str, str]]:
+    """``protocol`` from the parts of a request (also used below Flask, by ``webchat.sparql_fast``)."""
+    params = _params(query_string)
     text: str | None = None
-    if request.method in ("GET", "HEAD"):
+    if method in ("GET", "HEAD"):
         pass
-    elif request.mimetype == "application/x-www-form-urlencoded":
-        params.update(_params(request.get_data()))
-    elif request.mimetype == "application/sparql-query":
-        text = _utf8(request.get_data())
-    elif request.mimetype == "application/sparql-update":
+    elif mimetype == "application/x-www-form-urlencoded":
+        params.update(_params(body()))
+    elif mimetype == "application/sparql-query":
+        text = _utf8(body())
+    elif mimetype == "application/sparql-update":
         _refuse_update()
     else:
         raise UnsupportedMediaType()
@@ -181,15 +192,16 @@ def protocol() -> tuple[str | None, MultiDict[str, str]]:
     return (text if text is not None else (queries[0] if queries else None)), params
 
 
-def formats(params: MultiDict[str, str]) -> tuple[str | None, str | None, bool]:
-    """``(SELECT/ASK format, CONSTRUCT/DESCRIBE format, given by parameter)`` for this request."""
+def formats(params: MultiDict[str, str], accept: str | None = None) -> tuple[str | None, str | None, bool]:
+    """``(SELECT/ASK format, CONSTRUCT/DESCRIBE format, given by parameter)`` for this request (or for
+    the ``accept`` header given)."""
     wanted = params.get("format") or params.get("output")
     if wanted:
         if wanted.lower() not in FORMAT_PARAM:
             raise BadRequest(f"不支持的 format={wanted}。 / Unsupported format={wanted}.")
         rows, graph = FORMAT_PARAM[wanted.lower()]
         return rows, graph, True
-    rows, graph = _negotiate(request.headers.get("Accept", ""))
+    rows, graph = _negotiate(request.headers.get("Accept", "") if accept is None else accept)
     if rows is None and graph is None:
         raise NotAcceptable("没有可接受的结果格式（Accept）。 / None of the result formats is acceptable (Accept).")
     return rows, graph, False
@@ -208,15 +220,30 @@ def _negotiate(header: str) -> tuple[str | None, str | None]:
     return picked[0], picked[1]
 
 
-def output_response(out: QueryOutput) -> Response:
+def output_headers(out: QueryOutput, config: Any) -> list[tuple[str, str]]:
+    """The headers of a query result (the header policy's are added by the caller or its hooks)."""
     text = out.media_type.startswith("text/") or out.media_type == "application/n-triples"
-    resp = Response(out.body, content_type=out.media_type + ("; charset=utf-8" if text else ""))
-    resp.headers["Vary"] = "Accept"
-    resp.headers["X-PlanKG-Rows"] = str(out.rows)
+    headers = [("Content-Type", out.media_type + ("; charset=utf-8" if text else "")), ("Vary", "Accept"),
+               ("X-PlanKG-Rows", str(out.rows))]  # fmt: skip
     if out.truncated:
-        resp.headers["X-PlanKG-Truncated"] = "true"
-        resp.headers["X-PlanKG-Row-Limit"] = str(current_app.config["SPARQL_MAX_ROWS"])
-    return resp
+        headers += [("X-PlanKG-Truncated", "true"), ("X-PlanKG-Row-Limit", str(config["SPARQL_MAX_ROWS"]))]
+    return headers
+
+
+def output_response(out: QueryOutput) -> Response:
+    return Response(out.body, headers=output_headers(out, current_app.config))
+
+
+def query_job(text: str, params: MultiDict[str, str], accept: str | None, build: Build, config: Any) -> QueryJob:
+    """Screen ``text`` and make the job: formats, protocol dataset, row cap, this build's graphs."""
+    screen(text, int(config["SPARQL_MAX_QUERY_BYTES"]))
+    rows_format, graph_format, given = formats(params, accept)
+    defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    return QueryJob(
+        text, rows_format, graph_format, int(config["SPARQL_MAX_ROWS"]),
+        tuple(defaults) if defaults or named else None, tuple(named) if defaults or named else None,
+        iri_base(build, config).rstrip("/") + "/graph/", given,
+    )  # fmt: skip
 
 
 def _wants_page() -> bool:
@@ -228,6 +255,9 @@ def _wants_page() -> bool:
 
 @bp.route("/sparql", methods=["GET", "POST"], endpoint="endpoint")
 def endpoint() -> Response | str:
+    deferred = request.environ.pop(DEFERRED, None)
+    if deferred is not None:  # the fast path failed this request: the same error, through Flask's handlers
+        raise deferred
     text, params = protocol()
     if text is None:
         if request.method == "POST":
@@ -240,15 +270,8 @@ def endpoint() -> Response | str:
                                    id_base=iri_base(build).rstrip("/") + "/id/",
                                    id_path=request.script_root + "/id/")  # fmt: skip
         return description()
-    screen(text, int(current_app.config["SPARQL_MAX_QUERY_BYTES"]))
-    rows_format, graph_format, given = formats(params)
     build = current_build()
-    defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
-    job = QueryJob(
-        text, rows_format, graph_format, int(current_app.config["SPARQL_MAX_ROWS"]),
-        tuple(defaults) if defaults or named else None, tuple(named) if defaults or named else None,
-        iri_base(build).rstrip("/") + "/graph/", given,
-    )  # fmt: skip
+    job = query_job(text, params, None, build, current_app.config)
     with runners().slot(request.remote_addr or "-"):
         out = runners().for_build(build).submit(job)
     return output_response(out)
