@@ -14,7 +14,6 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
@@ -45,23 +44,35 @@ def write_ranges(out: Path, plans: Sequence[str], parts: Sequence[dict[str, Path
     (out / RANGES_FILE).write_text(json.dumps({"plans": ranges}, ensure_ascii=False), "utf-8")
 
 
-@dataclass
 class PlanRecords:
-    """One plan's records, read from the build's files; ``base`` (its ``FactBase``) built on first use."""
+    """One plan's records, read from the build's files: passages at once (search hits need them),
+    sections, facts and ``base`` (its ``FactBase``) on first use."""
 
-    plan: str
-    sections: list[Section]
-    passages: list[Passage]
-    facts: list[Fact]
-    plans: Sequence[PlanMeta]
-    _base: FactBase | None = field(default=None, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def __init__(self, store: PlanStore, plan: str) -> None:
+        self.store, self.plan = store, plan
+        self.passages = [record_from_json(Passage, d) for d in store.lines(plan, "passages.jsonl")]
+        self._sections: list[Section] | None = None
+        self._facts: list[Fact] | None = None
+        self._base: FactBase | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def sections(self) -> list[Section]:
+        if self._sections is None:
+            self._sections = [record_from_json(Section, d) for d in self.store.lines(self.plan, "sections.jsonl")]
+        return self._sections
+
+    @property
+    def facts(self) -> list[Fact]:
+        if self._facts is None:
+            self._facts = [fact_from_json(d) for d in self.store.lines(self.plan, "facts.jsonl")]
+        return self._facts
 
     @property
     def base(self) -> FactBase:
         with self._lock:
             if self._base is None:
-                self._base = FactBase(self.facts, self.passages, list(self.plans))
+                self._base = FactBase(self.facts, self.passages, list(self.store.plans))
             return self._base
 
 
@@ -92,9 +103,7 @@ class PlanStore:
         return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
 
     def read(self, plan: str) -> PlanRecords:
-        return PlanRecords(plan, [record_from_json(Section, d) for d in self.lines(plan, "sections.jsonl")],
-                           [record_from_json(Passage, d) for d in self.lines(plan, "passages.jsonl")],
-                           [fact_from_json(d) for d in self.lines(plan, "facts.jsonl")], self.plans)
+        return PlanRecords(self, plan)
 
     def records(self, plan: str) -> PlanRecords:
         """``plan``'s records, from the LRU or read now (``KeyError`` for a plan the build lacks)."""

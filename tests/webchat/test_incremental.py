@@ -18,7 +18,7 @@ STEMS = (ROOT / "data" / "plans" / "pingquan-2021-2035", TEST_PLANS / "synthetic
          TEST_PLANS / "synthetic-county-b")  # fmt: skip
 CHANGED = "synthetic-county-b"
 SAME_FILES = ("plans.jsonl", "sections.jsonl", "passages.jsonl", "facts.jsonl", "graph.trig", "userdict.txt",
-              "index.json")
+              "index.json", "records.json")
 
 
 def copy_plans(folder: Path) -> Path:
