@@ -37,8 +37,13 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Which path answered: the fast path's ``answer`` records each call."""
     calls: list[str] = []
     real = SparqlFastPath.answer
+
+    def answer(self: SparqlFastPath, environ: dict[str, Any]) -> Any:
+        calls.append("fast")
+        return real(self, environ)
+
     with monkeypatch.context() as m:
-        m.setattr(SparqlFastPath, "answer", lambda self, environ: calls.append("fast") or real(self, environ))
+        m.setattr(SparqlFastPath, "answer", answer)
         yield calls
 
 
@@ -113,7 +118,12 @@ def test_the_fast_path_sits_inside_the_proxy_fix(app: Flask, monkeypatch: pytest
     seen: list[str] = []
     runners = app.extensions["plankg_sparql"]
     real = runners.slot
-    monkeypatch.setattr(runners, "slot", lambda client: seen.append(client) or real(client))
+
+    def slot(client: str) -> Any:
+        seen.append(client)
+        return real(client)
+
+    monkeypatch.setattr(runners, "slot", slot)
     resp = app.test_client().get("/sparql", query_string={"query": "ASK {}"},
                                  headers={"X-Forwarded-For": "203.0.113.9"})  # fmt: skip
     assert resp.status_code == 200 and seen == ["203.0.113.9"]
