@@ -138,6 +138,7 @@ def main() -> int:
     parser.add_argument("--data-dir", help="build directory (default: a fresh build in a temp dir)")
     parser.add_argument("--max-seconds", type=float, default=240.0, help="time budget for the latency table")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.data_dir or str(Path(tmp) / "data")
         ensure_build(data_dir)
@@ -161,6 +162,10 @@ def main() -> int:
                  "repeated: oxigraph", "repeated: ratio"], lat))  # fmt: skip
     print(f"\nThroughput, 8 keep-alive clients, new query texts, {args.seconds:g} s per run.\n")
     print(table(["query", "plankg req/s", "oxigraph req/s", "plankg / oxigraph"], tput))
+    load_after = os.getloadavg()
+    print(f"\nLoad average (1/5/15 min) before: {' '.join(f'{x:.2f}' for x in load_before)}; "
+          f"after: {' '.join(f'{x:.2f}' for x in load_after)} ({os.cpu_count()} CPUs; other work on the machine "
+          "shows here).")
     return 0
 
 
