@@ -88,3 +88,15 @@ def test_ingest_and_answering_split_sentences_alike() -> None:
     assert [text[a:b] for a, b in sentence_bounds(text)] == ["一、总体要求：", "坚持底线", "严守红线", "优化布局", "第二句"]
     # answering joins a lead-in and very short pieces to the next sentence
     assert [text[a:b] for a, b in spans(text)] == ["一、总体要求：\n坚持底线。", "严守红线；优化布局！", "第二句"]
+
+
+def test_a_count_of_one_thing_is_not_answered_with_a_count_of_another() -> None:
+    from retrieval.answering.verify import counted
+
+    assert counted("有多少项省级非物质文化遗产？") == "遗产"
+    assert counted("一共有几个镇几个乡？") is None and counted("村庄分成了几种？") is None
+    text = "严格保护6处省级文物保护单位。"
+    p = Passage("p", "a", "1", "1", "1 文物", ("文物",), text, 0, len(text))
+    c = Candidate("text", text, [Citation(p, text)], "a")
+    assert "counts something else" in problems(analyse("有多少项省级非物质文化遗产？"), c)
+    assert "counts something else" not in problems(analyse("有几处省级文物保护单位？"), c)
