@@ -89,6 +89,9 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.wants_number and c.source in ("text", "indicator") and frame.subjects \
             and not any(a in c.text for names in frame.subjects for a in names):
         out.append("subject")  # a figure about something else than the entity asked about
+    if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text") and frame.subjects \
+            and not any(a in c.text for names in frame.subjects for a in names):
+        out.append("subject not stated")  # whether X is a Y: a list of Y without X does not say
     if dates_only(c.text) and "年" not in frame.quantity and c.features.get("idf_match", 0.0) < 1.0:
         out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
     head = counted(frame.text) if frame.answer_type == "count" and frame.lang == "zh" else None

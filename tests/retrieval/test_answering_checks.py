@@ -100,3 +100,15 @@ def test_a_count_of_one_thing_is_not_answered_with_a_count_of_another() -> None:
     c = Candidate("text", text, [Citation(p, text)], "a")
     assert "counts something else" in problems(analyse("有多少项省级非物质文化遗产？"), c)
     assert "counts something else" not in problems(analyse("有几处省级文物保护单位？"), c)
+
+
+def test_whether_x_is_a_y_is_not_answered_by_a_list_without_x() -> None:
+    from dataclasses import replace
+
+    text = "规划重点镇3个：东坡镇、西岭镇、南湖镇。"
+    p = Passage("p", "a", "1", "1", "1 城镇", ("城镇",), text, 0, len(text))
+    c = Candidate("list", text, [Citation(p, text)], "a")
+    asked = replace(analyse("北川镇是重点镇吗？"), subjects=(("北川镇", "北川"),))
+    assert "subject not stated" in problems(asked, c)
+    listed = replace(analyse("西岭镇是重点镇吗？"), subjects=(("西岭镇", "西岭"),))
+    assert "subject not stated" not in problems(listed, c)
