@@ -49,6 +49,16 @@ def states_kind(units: tuple[str, ...], c: Candidate) -> bool:
     return any(u in t for u in units for t in [c.text, *tables])
 
 
+# What a count question counts: the noun after 几个/多少项 … up to a particle or a verb (省级非物质文化遗产).
+_COUNTED = re.compile(r"(?:几|多少)[个处项类种条座所家级片]?([^\s\W\d的是呢吗啊了和与及要会能将被得在有划列属为几个多少]{2,14})")
+
+
+def counted(text: str) -> str | None:
+    """The head (last two characters) of the noun a count question counts, if it names one."""
+    m = _COUNTED.search(text)
+    return m.group(1)[-2:] if m else None
+
+
 def dates_only(text: str) -> bool:
     """``text`` says little but years: a plan period (``2021年至2035年，近期至2025年``)."""
     years = len(_YEAR_MENTION.findall(text))
@@ -79,8 +89,14 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.wants_number and c.source in ("text", "indicator") and frame.subjects \
             and not any(a in c.text for names in frame.subjects for a in names):
         out.append("subject")  # a figure about something else than the entity asked about
+    if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text") and frame.subjects \
+            and not any(a in c.text for names in frame.subjects for a in names):
+        out.append("subject not stated")  # whether X is a Y: a list of Y without X does not say
     if dates_only(c.text) and "年" not in frame.quantity and c.features.get("idf_match", 0.0) < 1.0:
         out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
+    head = counted(frame.text) if frame.answer_type == "count" and frame.lang == "zh" else None
+    if head and c.source in ("text", "indicator") and head not in c.text:
+        out.append("counts something else")  # 几项非物质文化遗产 is not answered by 6处文物保护单位
     asked = _scope(frame.search_text)
     if frame.wants_number and asked and c.source in ("text", "indicator") and _scope(c.text) not in (None, asked):
         out.append("scope")  # a town figure for a question about the villages, or the reverse

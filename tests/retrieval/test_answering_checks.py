@@ -88,3 +88,27 @@ def test_ingest_and_answering_split_sentences_alike() -> None:
     assert [text[a:b] for a, b in sentence_bounds(text)] == ["一、总体要求：", "坚持底线", "严守红线", "优化布局", "第二句"]
     # answering joins a lead-in and very short pieces to the next sentence
     assert [text[a:b] for a, b in spans(text)] == ["一、总体要求：\n坚持底线。", "严守红线；优化布局！", "第二句"]
+
+
+def test_a_count_of_one_thing_is_not_answered_with_a_count_of_another() -> None:
+    from retrieval.answering.verify import counted
+
+    assert counted("有多少项省级非物质文化遗产？") == "遗产"
+    assert counted("一共有几个镇几个乡？") is None and counted("村庄分成了几种？") is None
+    text = "严格保护6处省级文物保护单位。"
+    p = Passage("p", "a", "1", "1", "1 文物", ("文物",), text, 0, len(text))
+    c = Candidate("text", text, [Citation(p, text)], "a")
+    assert "counts something else" in problems(analyse("有多少项省级非物质文化遗产？"), c)
+    assert "counts something else" not in problems(analyse("有几处省级文物保护单位？"), c)
+
+
+def test_whether_x_is_a_y_is_not_answered_by_a_list_without_x() -> None:
+    from dataclasses import replace
+
+    text = "规划重点镇3个：东坡镇、西岭镇、南湖镇。"
+    p = Passage("p", "a", "1", "1", "1 城镇", ("城镇",), text, 0, len(text))
+    c = Candidate("list", text, [Citation(p, text)], "a")
+    asked = replace(analyse("北川镇是重点镇吗？"), subjects=(("北川镇", "北川"),))
+    assert "subject not stated" in problems(asked, c)
+    listed = replace(analyse("西岭镇是重点镇吗？"), subjects=(("西岭镇", "西岭"),))
+    assert "subject not stated" not in problems(listed, c)
