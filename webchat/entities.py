@@ -156,7 +156,7 @@ def sources(build: Build, node: URIRef, base: str) -> list[dict[str, Any]]:
     """The passages that state the node, with the quoted span split out for highlighting."""
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, int, int]] = set()
-    for fact in build.facts:
+    for fact in build.facts_of_iri(node, base):  # only the facts of the node's plan
         passage = build.by_id.get(fact.passage)
         if passage is None or entity_iri(base, passage.plan, fact.kind, fact.key) != node:
             continue

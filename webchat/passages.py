@@ -35,26 +35,14 @@ def _build() -> Build:
     return current_app.extensions["plankg"].current()  # type: ignore[no-any-return]
 
 
-_ORDERS: dict[str, dict[str, list[Passage]]] = {}
-
-
-def _order(build_id: str, build: Build) -> dict[str, list[Passage]]:
-    """Passages of each plan in reading order, computed once per build."""
-    if build_id not in _ORDERS:
-        by_plan: dict[str, list[Passage]] = {}
-        for p in build.passages:
-            by_plan.setdefault(p.plan, []).append(p)
-        for items in by_plan.values():
-            items.sort(key=lambda p: p.start)
-        if len(_ORDERS) > 4:
-            _ORDERS.clear()
-        _ORDERS[build_id] = by_plan
-    return _ORDERS[build_id]
+def _order(build: Build, plan: str) -> list[Passage]:
+    """A plan's passages in reading order (read from the build's plan cache, not the corpus)."""
+    return sorted(build.plan_passages(plan), key=lambda p: p.start) if plan in build.plan_ids() else []
 
 
 def neighbours(build: Build, passage: Passage) -> tuple[Passage | None, Passage | None]:
     """The passages just before and after ``passage`` in its plan's reading order."""
-    items = _order(build.build_id, build).get(passage.plan, [])
+    items = _order(build, passage.plan)
     at = next((i for i, p in enumerate(items) if p.id == passage.id), -1)
     if at < 0:
         return None, None
@@ -107,9 +95,9 @@ class OutlineRow:
 
 def outline_rows(build: Build, plan: str) -> list[OutlineRow]:
     first: dict[str, str] = {}
-    for p in _order(build.build_id, build).get(plan, []):
+    for p in _order(build, plan):
         first.setdefault(p.section_id, p.id)
-    sections = sorted((s for s in build.sections if s.plan == plan), key=lambda s: s.start)
+    sections = sorted(build.plan_sections(plan), key=lambda s: s.start)
     return [OutlineRow(s, first.get(s.id)) for s in sections]
 
 

@@ -133,6 +133,19 @@ class Build:
         """``plan``'s passages in build order (from the plan cache)."""
         return self.store.records(plan).passages  # type: ignore[no-any-return]
 
+    def plan_sections(self, plan: str) -> list[Section]:
+        return self.store.records(plan).sections if plan in self.store.ranges else []  # type: ignore[no-any-return]
+
+    def facts_of_iri(self, node: Any, base: str) -> list[Fact]:
+        """The facts of the plan whose IRIs ``node`` falls under (an entity's facts are among them)."""
+        from kg.iri import plan_iri
+
+        text = str(node)
+        for plan in self.plan_ids():
+            if text.startswith(f"{plan_iri(base, plan)}/"):
+                return self.store.records(plan).facts  # type: ignore[no-any-return]
+        return []
+
     @property
     def catalog(self) -> Any:
         """The plan picker's catalogue (``retrieval.plans.PlanCatalog``), built on first use."""

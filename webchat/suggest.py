@@ -24,8 +24,10 @@ def topics() -> list[dict[str, Any]]:
 
 
 def _sections_text(build: Build, plan: str | None) -> tuple[str, str]:
-    headings = " ".join(s.title for s in build.sections if plan is None or s.plan == plan)
-    text = " ".join(p.text for p in build.passages if plan is None or p.plan == plan)
+    sections = build.plan_sections(plan) if plan else build.sections  # one plan read, not the corpus
+    headings = " ".join(s.title for s in sections if plan is None or s.plan == plan)
+    text = " ".join(p.text for p in (build.plan_passages(plan) if plan else build.passages)
+                    if plan is None or p.plan == plan)
     return headings, text
 
 
