@@ -53,6 +53,33 @@ def states_kind(units: tuple[str, ...], c: Candidate) -> bool:
 _COUNTED = re.compile(r"(?:几|多少)[个处项类种条座所家级片]?([^\s\W\d的是呢吗啊了和与及要会能将被得在有划列属为几个多少]{2,14})")
 
 
+# A count in classes or levels (分几级, 几类) is answered by a count in the same measure (五级, 5类).
+_COUNT_MEASURE = re.compile(r"(?:几|多少)\s*([级层类种型条])")
+_SAME_MEASURE = {"级": "级层", "层": "级层", "类": "类种型", "种": "类种型", "型": "类种型", "条": "条"}
+
+
+def states_measure(question: str, text: str) -> bool:
+    m = _COUNT_MEASURE.search(question)
+    if not m:
+        return True
+    return re.search(rf"[\d一二两三四五六七八九十]+\s*[{_SAME_MEASURE[m.group(1)]}]", text) is not None
+
+
+def counts(head: str, text: str) -> bool:
+    """``text`` gives a number of ``head``: ``6处省级文物保护单位``, ``重点镇4个``, ``三处…单位``."""
+    h = re.escape(head)
+    return re.search(rf"[\d一二两三四五六七八九十百]+[^\d。；;，,\n]{{0,10}}{h}|{h}[^\d。；;\n]{{0,6}}\d", text) is not None
+
+
+def _counted_head(frame: QuestionFrame) -> str | None:
+    if frame.answer_type != "count":
+        return None
+    if frame.lang == "zh":
+        return counted(frame.text)
+    terms = frame.topic.split()  # an English question's Chinese genre terms
+    return terms[0][-2:] if len(terms) == 1 and len(terms[0]) >= 2 else None
+
+
 def counted(text: str) -> str | None:
     """The head (last two characters) of the noun a count question counts, if it names one."""
     m = _COUNTED.search(text)
@@ -94,9 +121,11 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("subject not stated")  # whether X is a Y: a list of Y without X does not say
     if dates_only(c.text) and "年" not in frame.quantity and c.features.get("idf_match", 0.0) < 1.0:
         out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
-    head = counted(frame.text) if frame.answer_type == "count" and frame.lang == "zh" else None
-    if head and c.source in ("text", "indicator") and head not in c.text:
+    head = _counted_head(frame)
+    if head and c.source in ("text", "indicator") and not counts(head, c.text):
         out.append("counts something else")  # 几项非物质文化遗产 is not answered by 6处文物保护单位
+    if frame.answer_type == "count" and c.source in ("text", "indicator") and not states_measure(frame.text, c.text):
+        out.append("counts in another measure")  # 分几级 is not answered by 共148个
     asked = _scope(frame.search_text)
     if frame.wants_number and asked and c.source in ("text", "indicator") and _scope(c.text) not in (None, asked):
         out.append("scope")  # a town figure for a question about the villages, or the reverse

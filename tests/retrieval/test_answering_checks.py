@@ -112,3 +112,12 @@ def test_whether_x_is_a_y_is_not_answered_by_a_list_without_x() -> None:
     assert "subject not stated" in problems(asked, c)
     listed = replace(analyse("西岭镇是重点镇吗？"), subjects=(("西岭镇", "西岭"),))
     assert "subject not stated" not in problems(listed, c)
+
+
+def test_a_count_is_a_number_of_the_thing_in_the_measure_asked() -> None:
+    from retrieval.answering.verify import counts, states_measure
+
+    assert counts("护区", "全市有1个省级自然保护区。") and counts("点镇", "重点镇4个。")
+    assert not counts("护区", "辽河源省级自然保护区\n6个自然公园。")
+    assert states_measure("镇村体系分几级？", "形成五级体系。") and not states_measure("镇村体系分几级？", "共148个。")
+    assert states_measure("村庄分成了几种？", "形成5类村庄。") and states_measure("有几个重点镇？", "重点镇4个。")
