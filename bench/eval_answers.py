@@ -1,14 +1,14 @@
 """Answer evaluation, tune and held-out sets printed separately, overall and per style.
 
-Usage: .venv/bin/python bench/eval_answers.py [--data-dir DIR] [--sets tune,tune2,dev-heldout,heldout,heldout2,heldout3]
+Usage: .venv/bin/python bench/eval_answers.py [--data-dir DIR] [--sets tune,tune2,dev-heldout,heldout,heldout2,heldout3,heldout4]
        [--unseen] [--failures]
 
 Builds the bundled plan plus the synthetic plans of tests/data/plans into a temporary directory unless
 --data-dir names an existing build. Sets: ``tune`` and ``dev-heldout`` (tests/data/dev_split.json over
 tests/data/dev_questions.jsonl), ``tune2`` (tests/data/tune2_questions.jsonl), ``heldout`` and
-``heldout2``, ``heldout3`` (tests/data/heldout*_questions.jsonl, written blind). ``--unseen`` also builds the
-township plan under tests/data/unseen/plans (never served by the tests, never fitted on) and evaluates the blind
-questions of tests/data/unseen/questions.jsonl on it. Only ``tune`` and ``tune2`` may be used to fit anything
+``heldout2``, ``heldout3``, ``heldout4`` (tests/data/heldout*_questions.jsonl, written blind). ``--unseen`` also
+builds each plan folder tests/data/unseen*/plans alone (a township and a village plan no test serves, never
+fitted on) and evaluates the blind questions of its questions.jsonl. Only ``tune`` and ``tune2`` may be used to fit anything
 (bench/fit_answering.py).
 """
 
@@ -60,9 +60,10 @@ def main() -> int:
     if args.unseen:
         from retrieval.evaluate import load_questions
 
-        with tempfile.TemporaryDirectory() as tmp:
-            u = open_eval_build(None, tmp, "tests/data/unseen/plans", bundled=False)
-            reports["unseen"] = evaluate(load_questions(ROOT / "tests/data/unseen/questions.jsonl"), u)
+        for folder in sorted((ROOT / "tests/data").glob("unseen*/")):
+            with tempfile.TemporaryDirectory() as tmp:
+                u = open_eval_build(None, tmp, f"tests/data/{folder.name}/plans", bundled=False)
+                reports[folder.name] = evaluate(load_questions(folder / "questions.jsonl"), u)
     print_table("overall", {name: rep.table()["all"] for name, rep in reports.items()})
     for name, rep in reports.items():
         print_table(f"{name} per style", rep.table(style))
