@@ -11,6 +11,7 @@ fresh one takes its place.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import logging
@@ -67,6 +68,10 @@ class WorkersBusy(QueryTimeout):
     """No worker became free within the wait; the client may retry soon."""
 
     retry_after = 2
+
+
+class RunnerClosed(WorkersBusy):
+    """The runner was closed (its build replaced) after the request picked it; retry on the current one."""
 
 
 class QueryAborted(QueryTimeout):
@@ -164,7 +169,9 @@ def _answer(engine: Any, job: QueryJob, prefixes: dict[str, str]) -> tuple[str, 
         return "rejected", f"查询无法执行：{detail} / The query cannot be evaluated: {detail}"
     except PermissionError as exc:  # the network wall held (SERVICE is screened out before this)
         return "rejected", f"查询不能访问网络。 / Queries cannot use the network ({exc})."
-    except OSError as exc:  # the store itself failed: a server problem (500, logged by the parent)
+    except OSError as exc:  # the store itself failed: a server problem (500, logged by the parent) ...
+        if exc.errno == errno.ENOMEM or "alloc" in str(exc).lower():  # ... unless the memory cap did it
+            return "aborted", "memory"
         return "failed", f"{type(exc).__name__}: {exc}"
     except MemoryError:
         return "aborted", "memory"
@@ -309,7 +316,8 @@ class _Worker:
         path = os.pathsep.join(filter(None, (_ROOT, os.environ.get("PYTHONPATH"))))
         # few malloc arenas: each thread's 64 MB arena counts against the worker's address-space cap
         env = dict(os.environ, PYTHONPATH=path, RUST_BACKTRACE="0", MALLOC_ARENA_MAX="2")
-        args = [sys.executable, "-c", _WORKER_CODE, str(to_child_r), str(from_child_w), store, str(build_path),
+        # -P: the server's working directory is not on the worker's sys.path (this package is, via PYTHONPATH)
+        args = [sys.executable, "-P", "-c", _WORKER_CODE, str(to_child_r), str(from_child_w), store, str(build_path),
                 str(os.getpid()), str(memory_mb), json.dumps(prefix_map())]  # fmt: skip
         try:
             self.proc = spawner().popen(args, pass_fds=(to_child_r, from_child_w), env=env,
@@ -398,7 +406,8 @@ class QueryRunner:
         with self._cond:
             while True:
                 if self._closed:
-                    raise QueryFailed("the query runner is closed")
+                    raise RunnerClosed("查询服务正在切换数据版本，请重试。 / The query service is switching builds; "
+                                       "try again.")
                 if self._idle:
                     return self._idle.pop()
                 if self._count < self.size:

@@ -29,7 +29,7 @@ from werkzeug.http import parse_accept_header
 from ingest.errors import BadRequest, QueryRejected, RateLimited
 from kg.examples import examples_json
 from kg.iri import graph_iri
-from kg.sparql import FORMATS, GRAPH, ROWS, NotAcceptable, QueryJob, QueryOutput, QueryRunner
+from kg.sparql import FORMATS, GRAPH, ROWS, NotAcceptable, QueryJob, QueryOutput, QueryRunner, RunnerClosed
 from kg.sparql_text import screen
 from webchat.resources import Build
 
@@ -84,6 +84,14 @@ class Runners:
                 if old is not None:
                     old.close()
             return self._runner
+
+    def submit(self, job: QueryJob, build: Build, current: Callable[[], Build]) -> QueryOutput:
+        """Run ``job`` on ``build``'s runner; if a newer build closed that runner meanwhile (a 503 at
+        once otherwise), run it once more on the ``current()`` build's."""
+        try:
+            return self.for_build(build).submit(job)
+        except RunnerClosed:
+            return self.for_build(current()).submit(job)
 
     @contextmanager
     def slot(self, client: str) -> Iterator[None]:
@@ -273,7 +281,7 @@ def endpoint() -> Response | str:
     build = current_build()
     job = query_job(text, params, None, build, current_app.config)
     with runners().slot(request.remote_addr or "-"):
-        out = runners().for_build(build).submit(job)
+        out = runners().submit(job, build, current_build)
     return output_response(out)
 
 

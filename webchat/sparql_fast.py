@@ -77,7 +77,7 @@ class SparqlFastPath:
         job = query_job(text, params, str(environ.get("HTTP_ACCEPT", "")), build, config)
         runners = self.app.extensions["plankg_sparql"]
         with runners.slot(str(environ.get("REMOTE_ADDR") or "-")):
-            out = runners.for_build(build).submit(job)
+            out = runners.submit(job, build, self.app.extensions["plankg"].current)
         return out.body, output_headers(out, config)
 
 

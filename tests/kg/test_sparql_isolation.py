@@ -152,3 +152,35 @@ def test_a_worker_that_cannot_start_is_a_503_not_a_500(tmp_path: Path) -> None:
             raise AssertionError("a worker that cannot open its store answered")
     finally:
         runner.close()
+
+
+def test_workers_start_under_a_tight_memory_cap(build_dir: Path) -> None:
+    """Each engine thread (RocksDB runs one per CPU) would reserve a 64 MB malloc arena against the
+    address-space cap; workers run with two arenas, so a cap far below the default still starts them.
+    (Without that, a 400 MB cap killed every worker before it was ready on 2 CPUs: VmPeak 476 MB
+    against 278 MB; on a many-core CI machine the default 1024 MB cap went the same way.)"""
+    cap = 360 + 20 * (os.cpu_count() or 1)
+    with QueryRunner(build_dir, "oxigraph", size=1, timeout=20, memory_mb=cap) as runner:
+        assert json.loads(runner.submit(QueryJob("ASK { ?s ?p ?o }")).body)["boolean"] is True
+
+
+def test_a_closed_runner_answers_503(build_dir: Path) -> None:
+    """A request that picked a runner just before a new build replaced it gets a 503 (the app retries it
+    once on the current build), never a 500."""
+    from kg.sparql import RunnerClosed
+
+    runner = QueryRunner(build_dir, "oxigraph", size=1)
+    runner.close()
+    with pytest.raises(RunnerClosed) as info:
+        runner.submit(QueryJob("ASK {}"))
+    assert info.value.status == 503
+
+
+def test_workers_ignore_the_servers_working_directory(build_dir: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``kg`` package in the directory the server runs from is not what the workers import."""
+    (tmp_path / "kg").mkdir()
+    (tmp_path / "kg" / "__init__.py").write_text("raise SystemExit('decoy package imported')\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with QueryRunner(build_dir, "oxigraph", size=1, timeout=20) as runner:
+        assert json.loads(runner.submit(QueryJob("ASK {}")).body)["boolean"] is True
