@@ -137,10 +137,16 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
                       confidence=best.score)
     topic = on_topic(frame, hits)
     if hits and (topic >= weights()["topic"]["threshold"] or frame.unknown_places):
-        near = _related(hits[:1])
-        quote = near[0].quote if near else ""
+        # what the plan does state on the topic: the best candidate (even one that fails the question's
+        # constraints, such as the 2035 figure for a 2025 question), else the top passage's first sentence
+        said = next((c for c in ranked if c.citations and c.source in ("text", "indicator")), None)
+        near = said.citations[:1] if said else _related(hits[:1])
+        quote = said.text if said else (sentence(near[0].quote) if near else "")
+        when = next((e.first("targetYear") for e in (said.entities if said else []) if e.first("targetYear")), None)
+        if when and not _YEARLIKE.search(quote):
+            quote = f"（{when}年）{quote}"  # the figure the plan does state, with the year it is for
         lead = UNNAMED[lang].format(name="、".join(frame.unknown_places)) if frame.unknown_places else NOT_STATED[lang]
-        return Answer(False, lead + (f"“{sentence(quote)}”" if quote else ""), "not_stated",
+        return Answer(False, lead + (f"“{quote.rstrip()}”" if quote else ""), "not_stated",
                       near, related=_related(hits[1:3]), confidence=topic)
     return Answer(False, DECLINE[lang], "declined", related=_related(hits[:3]), confidence=topic)
 
