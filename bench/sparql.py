@@ -7,7 +7,8 @@ Prints two Markdown tables:
 1. latency per example query, p50/p99 in ms, for *new* query texts (a unique comment per request, as
    real traffic: no text cache can help) and for the *repeated* text, and the ratio of the p50s;
 2. throughput (requests/s, errors) with 8 keep-alive clients sending new texts, for a light query
-   (a lookup) and a heavy one (a join with aggregation), and our share of Oxigraph's.
+   (a lookup) and a heavy one (a join with aggregation), and our share of Oxigraph's;
+3. where the time goes: engine in this process, through a query worker, over HTTP, beside Oxigraph.
 Our server runs with 2 gunicorn workers, and a per-client cap of 8 with a 10 s queue wait so that
 the 8 loopback clients (one address) queue instead of being refused.
 """
@@ -131,6 +132,41 @@ def throughput(url: str, query: str, clients: int, seconds: float) -> tuple[floa
     return (ok[0] + errors[0]) / (time.monotonic() - t0), ok[0], errors[0]
 
 
+def breakdown(build: Path, urls: dict[str, str], n: int) -> list[list[str]]:
+    """Where a query's time goes (p50 ms, new texts): the engine and Oxigraph's serialiser in this
+    process, the same through a query worker (``QueryRunner.submit``: the pipe round trip), then HTTP on
+    each side; ``ASK {}`` shows the fixed cost alone."""
+    from kg.native import open_engine, run_query
+    from kg.sparql import QueryJob, QueryRunner, prefix_map
+    from kg.sparql_text import shape_of
+
+    engine, prefixes = open_engine("oxigraph", build), prefix_map()
+    clients = {side: Client(url) for side, url in urls.items()}
+    rows = []
+
+    def in_process(text: str) -> object:
+        return run_query(engine, QueryJob(text), shape_of(text), prefixes)
+
+    with QueryRunner(build, "oxigraph", size=1) as runner:
+
+        def through_worker(text: str) -> object:
+            return runner.submit(QueryJob(text))
+
+        for name, query in (("ASK {}", "ASK {}"), (LIGHT, BY_ID[LIGHT].query), (HEAVY, BY_ID[HEAVY].query)):
+            row = [name]
+            for step in (in_process, through_worker, clients["plankg"].post, clients["oxigraph"].post):
+                samples = []
+                for i in range(n + 3):
+                    text = fresh(query)
+                    t0 = time.perf_counter()
+                    step(text)
+                    if i >= 3:  # warm-up
+                        samples.append((time.perf_counter() - t0) * 1000)
+                row.append(f"{percentile(samples, 50):.3f}")
+            rows.append(row)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=40, help="requests per example, mode and side")
@@ -153,6 +189,7 @@ def main() -> int:
                 got = {side: throughput(url, BY_ID[name].query, 8, args.seconds) for side, url in urls.items()}
                 (ro, _oko, eo), (rx, _okx, ex) = got["plankg"], got["oxigraph"]
                 tput.append([name, f"{ro:.0f} ({eo} errors)", f"{rx:.0f} ({ex} errors)", f"{ro / rx:.0%}"])
+            parts = breakdown(trig.parent, urls, 4 * args.n)
         finally:
             stop(ours)
             theirs.terminate()
@@ -162,6 +199,8 @@ def main() -> int:
                  "repeated: oxigraph", "repeated: ratio"], lat))  # fmt: skip
     print(f"\nThroughput, 8 keep-alive clients, new query texts, {args.seconds:g} s per run.\n")
     print(table(["query", "plankg req/s", "oxigraph req/s", "plankg / oxigraph"], tput))
+    print(f"\nWhere the time goes, p50 ms of {4 * args.n} new texts each (one client, sequential).\n")
+    print(table(["query", "engine in-process", "+ worker round trip", "plankg HTTP", "oxigraph HTTP"], parts))
     load_after = os.getloadavg()
     print(f"\nLoad average (1/5/15 min) before: {' '.join(f'{x:.2f}' for x in load_before)}; "
           f"after: {' '.join(f'{x:.2f}' for x in load_after)} ({os.cpu_count()} CPUs; other work on the machine "
