@@ -5,7 +5,8 @@ Usage: .venv/bin/python bench/fit_answering.py [--data-dir DIR]
 
 Candidate labels: a candidate of an answerable tune question is positive when its text holds every
 expected string; every candidate of an unanswerable question is negative. The answer threshold maximises
-tune accuracy (correct answers + honest declines); the topic model (covered vs not covered) is fitted on
+tune accuracy (correct answers + honest declines), then the lower threshold for an answer from a passage both
+rankers put first; the topic model (covered vs not covered) is fitted on
 query-level retrieval signals, answerable and not-stated questions counting as covered.
 """
 
@@ -55,6 +56,7 @@ def main() -> int:
             frame, hits, cands = gather(q.question, ctx, lambda t, k, p: b.search(t, k, p), q.plan)
             qf = query_features(frame, hits)
             top3 = {h.passage.id for h in hits[:3]}
+            top = hits[0].passage.id if hits and hits[0].bm25_rank == 1 and hits[0].dense_rank == 1 else None
             topic_x.append([qf[k] for k in TOPIC_FEATURES])
             topic_y.append(int(q.answerable or q.kind == "not_stated"))  # a not-stated template's topic is covered
             mine = []
@@ -63,20 +65,27 @@ def main() -> int:
                 y = int(q.answerable and all(e in c.text for e in q.expect))
                 rows.append([c.features[k] for k in FEATURES])
                 labels.append(y)
-                mine.append((len(rows) - 1, y, not problems(frame, c)))
+                mine.append((len(rows) - 1, y, not problems(frame, c),
+                             top is not None and any(x.passage.id == top for x in c.citations)))
             per_q.append((q, mine))
     X, y = np.array(rows), np.array(labels)
     model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(X, y)
     p = model.predict_proba(X)[:, 1]
-    best_t, best_acc = 0.5, -1.0
-    for t in np.linspace(0.05, 0.95, 91):
+    def accuracy(t: float, t2: float) -> int:
+        """Tune accuracy of the decision rule of ``pipeline.decide``: the best valid candidate at or above
+        ``t``; else, when both rankers put one passage first, the best valid one from it at or above ``t2``."""
         acc = 0
-        for q, mine in per_q[:len(tune)]:  # the threshold is chosen on the tune questions themselves
-            ok = [(p[i], lab) for i, lab, valid in mine if valid and p[i] >= t]
-            chosen = max(ok, default=None)
+        for q, mine in per_q[:len(tune)]:  # the thresholds are chosen on the tune questions themselves
+            chosen = max(((p[i], lab) for i, lab, valid, _ in mine if valid and p[i] >= t), default=None)
+            if chosen is None:
+                chosen = max(((p[i], lab) for i, lab, valid, top in mine if valid and top and p[i] >= t2),
+                             default=None)
             acc += (chosen is not None and chosen[1] == 1) if q.answerable else chosen is None
-        if acc > best_acc:
-            best_t, best_acc = float(t), acc
+        return acc
+
+    grid = [float(t) for t in np.linspace(0.05, 0.95, 91)]
+    best_acc, best_t = max((accuracy(t, 1.0), t) for t in grid)
+    best_acc, best_t2 = max((accuracy(best_t, t2), t2) for t2 in [*grid, 1.0] if t2 <= best_t or t2 == 1.0)
     topic = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(np.array(topic_x), topic_y)
     out = {
         "fitted_on": f"tune split of tests/data/dev_questions.jsonl (tests/data/dev_split.json) and "
@@ -86,6 +95,7 @@ def main() -> int:
         "tune_accuracy_at_threshold": round(best_acc / len(tune), 3),
         "coef": {k: round(float(w), 4) for k, w in zip(FEATURES, model.coef_[0], strict=True)},
         "intercept": round(float(model.intercept_[0]), 4), "answer_threshold": round(best_t, 3),
+        "agree_threshold": round(best_t2, 3),
         "topic": {"coef": {k: round(float(w), 4) for k, w in zip(TOPIC_FEATURES, topic.coef_[0], strict=True)},
                   "intercept": round(float(topic.intercept_[0]), 4), "threshold": 0.5},
     }

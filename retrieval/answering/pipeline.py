@@ -132,6 +132,10 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
         # the graph states the figure for the year asked: a quote that names no year is not the answer
         ok = [c for c in ok if c.source != "text" or str(frame.year) in c.text]
     best = next((c for c in ok if c.score >= threshold), None)
+    if best is None and hits and hits[0].bm25_rank == 1 and hits[0].dense_rank == 1:
+        # both rankers put the same passage first: a valid answer from it needs less to be trusted
+        top, low = hits[0].passage.id, weights().get("agree_threshold", 1.0)
+        best = next((c for c in ok if c.score >= low and any(x.passage.id == top for x in c.citations)), None)
     if best is not None:
         return Answer(True, best.text, best.mode, best.citations, best.entities, plan=best.plan,
                       confidence=best.score)
