@@ -127,7 +127,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.answer_type == "count" and c.source in ("text", "indicator") and not states_measure(frame.text, c.text):
         out.append("counts in another measure")  # 分几级 is not answered by 共148个
     asked = _scope(frame.search_text)
-    if frame.wants_number and asked and c.source in ("text", "indicator") and _scope(c.text) not in (None, asked):
+    if asked and c.source in ("text", "indicator") and _scope(c.text) not in (None, asked):
         out.append("scope")  # a town figure for a question about the villages, or the reverse
     if frame.unit and c.source == "text" and frame.unit not in c.text:
         out.append("unit")
