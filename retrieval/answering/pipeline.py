@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from retrieval.search import Hit
 
 Search = Callable[[str, int, str | None], Sequence["Hit"]]
+NEAR_CHARS = 120  # a quote of what the plan does state stays short
 _YEARLIKE = re.compile(r"(?:19|20)\d\d年?")  # a year is the question's constraint, not its topic
 DECLINE = {"zh": "规划文本中没有找到与这个问题相关的内容，无法据此回答。",
            "en": "The plan text does not cover this question, so it cannot be answered from the plan."}
@@ -140,10 +141,14 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
         return Answer(True, best.text, best.mode, best.citations, best.entities, plan=best.plan,
                       confidence=best.score)
     topic = on_topic(frame, hits)
-    if hits and (topic >= weights()["topic"]["threshold"] or frame.unknown_places):
-        # what the plan does state on the topic: the best candidate (even one that fails the question's
-        # constraints, such as the 2035 figure for a 2025 question), else the top passage's first sentence
-        said = next((c for c in ranked if c.citations and c.source in ("text", "indicator")), None)
+    if hits and (topic >= weights()["topic"]["threshold"] or frame.unknown_places or frame.subjects):
+        # covered: the retrieved text is on the topic, or the question names a place or thing of the plan
+        # what the plan does state on the topic: the best short candidate, one that names what the question
+        # names first (even one that fails the question's constraints, such as the 2035 figure for a 2025
+        # question), else the top passage's first sentence
+        near_by = [c for c in ranked if c.citations and c.source in ("text", "indicator") and len(c.text) <= NEAR_CHARS]
+        names = [a for group in frame.subjects for a in group]
+        said = next((c for c in near_by if any(a in c.text for a in names)), near_by[0] if near_by else None)
         near = said.citations[:1] if said else _related(hits[:1])
         quote = said.text if said else (sentence(near[0].quote) if near else "")
         when = next((e.first("targetYear") for e in (said.entities if said else []) if e.first("targetYear")), None)
