@@ -1,14 +1,14 @@
 """Answer evaluation, tune and held-out sets printed separately, overall and per style.
 
-Usage: .venv/bin/python bench/eval_answers.py [--data-dir DIR] [--sets tune,tune2,dev-heldout,heldout,heldout2,heldout3,heldout4]
+Usage: .venv/bin/python bench/eval_answers.py [--data-dir DIR] [--sets tune,tune2,dev-heldout,heldout,heldout2,heldout3,heldout4,heldout5]
        [--unseen] [--failures]
 
 Builds the bundled plan plus the synthetic plans of tests/data/plans into a temporary directory unless
 --data-dir names an existing build. Sets: ``tune`` and ``dev-heldout`` (tests/data/dev_split.json over
 tests/data/dev_questions.jsonl), ``tune2`` (tests/data/tune2_questions.jsonl), ``heldout`` and
-``heldout2``, ``heldout3``, ``heldout4`` (tests/data/heldout*_questions.jsonl, written blind). ``--unseen`` also
-builds each plan folder tests/data/unseen*/plans alone (a township and a village plan no test serves, never
-fitted on) and evaluates the blind questions of its questions.jsonl. Only ``tune`` and ``tune2`` may be used to fit anything
+``heldout2`` … ``heldout5`` (tests/data/heldout*_questions.jsonl, written blind). ``--unseen`` also
+builds each plan folder tests/data/unseen*/plans alone (a township, a village and a county plan no test serves,
+never fitted on) and evaluates the blind questions of its questions.jsonl. Only ``tune`` and ``tune2`` may be used to fit anything
 (bench/fit_answering.py).
 """
 

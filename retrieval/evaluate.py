@@ -7,9 +7,8 @@ Two sets, kept apart:
   saw no code or other questions;
 - ``tests/data/heldout_questions.jsonl``: written blind from the plan texts, frozen before the answering
   code it judges was changed; ``heldout2_questions.jsonl``: a second blind set, frozen later and run only
-  for the final report; ``heldout3_questions.jsonl`` and ``heldout4_questions.jsonl`` (third session)
-  likewise, with an unseen township plan and an unseen village plan and their questions under
-  ``tests/data/unseen*/``.
+  for the final report; ``heldout3`` … ``heldout5_questions.jsonl`` (third session) likewise, with an
+  unseen township, village and county plan and their questions under ``tests/data/unseen*/``.
 
 Outcomes: an answerable question is *correct* when it is answered (mode ``graph``/``extractive``) and the
 answer holds every expected string; an unanswerable or not-stated one is *honest* when it is declined or
@@ -131,13 +130,13 @@ def load_questions(path: Path, ids: Iterable[str] | None = None, plan: str = "")
 
 def question_sets(data: Path) -> dict[str, list[Question]]:
     """``tune`` and ``dev-heldout`` (the dev split), and when present ``tune2`` (more tuning questions),
-    ``heldout``, ``heldout2``, ``heldout3`` and ``heldout4`` (written blind, frozen), from ``tests/data``."""
+    ``heldout`` … ``heldout5`` (written blind, frozen), from ``tests/data``."""
     split = json.loads((data / "dev_split.json").read_text(encoding="utf-8"))
     sets = {name: load_questions(data / "dev_questions.jsonl", split[name], split["plan"])
             for name in ("tune", "dev-heldout")}
     for name, file in (("tune2", "tune2_questions.jsonl"), ("heldout", "heldout_questions.jsonl"),
                        ("heldout2", "heldout2_questions.jsonl"), ("heldout3", "heldout3_questions.jsonl"),
-                       ("heldout4", "heldout4_questions.jsonl")):
+                       ("heldout4", "heldout4_questions.jsonl"), ("heldout5", "heldout5_questions.jsonl")):
         if (data / file).exists():
             sets[name] = load_questions(data / file)
     return sets
