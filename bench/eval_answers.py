@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-COLUMNS = ("n", "R@1", "R@5", "strict", "honest", "false_declines", "not_stated")
+COLUMNS = ("n", "R@1", "R@5", "aR@1", "aR@5", "strict", "honest", "false_declines", "not_stated")
 
 
 def open_eval_build(data_dir: str | None, tmp: str, plans: str = "tests/data/plans", bundled: bool = True):  # type: ignore[no-untyped-def]

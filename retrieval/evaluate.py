@@ -10,6 +10,9 @@ Two sets, kept apart:
   for the final report; ``heldout3`` … ``heldout5_questions.jsonl`` (third session) likewise, with an
   unseen township, village and county plan and their questions under ``tests/data/unseen*/``.
 
+Retrieval: ``R@1``/``R@5`` rank the raw question; ``aR@1``/``aR@5`` what the answering pipeline itself
+searched for (normalised, typos repaired, genre lexicons applied), both on the question's own plan.
+
 Outcomes: an answerable question is *correct* when it is answered (mode ``graph``/``extractive``) and the
 answer holds every expected string; an unanswerable or not-stated one is *honest* when it is declined or
 answered ``not_stated``; ``not_stated`` questions are *exact* when the mode is ``not_stated``.
@@ -58,6 +61,7 @@ class Outcome:
     ranked: list[Passage]
     cited_plans: set[str]
     numbers_ok: bool
+    asked: list[Passage] = field(default_factory=list)  # what the answering pipeline itself retrieved
 
     @property
     def correct(self) -> bool:
@@ -97,9 +101,12 @@ def summarize(outs: Sequence[Outcome]) -> dict[str, Any]:
     gold = [o for o in outs if o.question.gold_sections]
     r1 = sum(bool(o.ranked) and is_gold(o.ranked[0], o.question.gold_sections) for o in gold)
     r5 = sum(any(is_gold(p, o.question.gold_sections) for p in o.ranked[:5]) for o in gold)
+    a1 = sum(bool(o.asked) and is_gold(o.asked[0], o.question.gold_sections) for o in gold)
+    a5 = sum(any(is_gold(p, o.question.gold_sections) for p in o.asked[:5]) for o in gold)
     return {
         "n": len(outs), "answerable": len(ans),
         "R@1": _ratio(r1, len(gold)), "R@5": _ratio(r5, len(gold)),
+        "aR@1": _ratio(a1, len(gold)), "aR@5": _ratio(a5, len(gold)),
         "strict": _ratio(sum(o.correct for o in ans), len(ans)),
         "honest": f"{sum(o.correct for o in una)}/{len(una)}",
         "false_declines": f"{sum(o.false_decline for o in ans)}/{len(ans)}",
@@ -165,8 +172,21 @@ def evaluate(questions: Sequence[Question], build: Any, plans: set[str] | None =
         ranked = [h.passage for h in build.search(q.question, 5, q.plan)]
         rep.outcomes.append(Outcome(
             q, res["mode"], res["answer"], ranked, {c["plan"] for c in res["citations"]},
-            res["mode"] not in ANSWERED or numbers_in_citations(res["answer"], res["citations"])))
+            res["mode"] not in ANSWERED or numbers_in_citations(res["answer"], res["citations"]),
+            _asked(build, q)))
     return rep
+
+
+def _asked(build: Any, q: Question) -> list[Passage]:
+    """The passages the answering pipeline retrieves for ``q`` on its own plan (after normalisation,
+    typo repair and the genre lexicons), when ``build`` has a fact base."""
+    if not hasattr(build, "kb") or not hasattr(build, "tokenizer"):
+        return []
+    from retrieval.answering import context_for
+    from retrieval.answering.pipeline import gather
+
+    _frame, hits, _cands = gather(q.question, context_for(build.kb, build.tokenizer), build.search, q.plan)
+    return [h.passage for h in hits[:5]]
 
 
 def style(q: Question) -> str:
