@@ -109,17 +109,24 @@ class PlanPart:
                    np.ascontiguousarray(vectors, dtype=np.float32))
 
     def write(self, folder: Path, vectors_name: str = VECTORS_FILE) -> None:
-        """The term arrays and ids into ``folder``; the vectors (model-specific) as ``vectors_name``."""
+        """The term arrays (raw ``.bin``, dtypes in ``ids.json``) and ids into ``folder``; the vectors
+        (model-specific) as ``vectors_name``. Raw files because a build reads every plan's part:
+        ``np.load`` parses each ``.npy`` header with ``ast`` (2.4 s for 1000 plans, 0.2 s raw)."""
         folder.mkdir(parents=True, exist_ok=True)
+        dtypes = {}
         for name in _PART_ARRAYS:
-            np.save(folder / f"{name}.npy", getattr(self, name))
+            arr = np.ascontiguousarray(getattr(self, name))
+            arr.tofile(folder / f"{name}.bin")
+            dtypes[name] = arr.dtype.str
         np.save(folder / vectors_name, self.vectors)
-        (folder / "ids.json").write_text(json.dumps({"plan": self.plan, "ids": self.ids}), "utf-8")
+        head = {"plan": self.plan, "ids": self.ids, "dtypes": dtypes}
+        (folder / "ids.json").write_text(json.dumps(head), "utf-8")
 
     @classmethod
     def read(cls, folder: Path, vectors_name: str = VECTORS_FILE) -> PlanPart:
         head = json.loads((folder / "ids.json").read_text("utf-8"))
-        arrays = {name: np.load(folder / f"{name}.npy") for name in _PART_ARRAYS}
+        arrays = {name: np.fromfile(folder / f"{name}.bin", dtype=np.dtype(head["dtypes"][name]))
+                  for name in _PART_ARRAYS}
         return cls(head["plan"], head["ids"], vectors=np.load(folder / vectors_name, mmap_mode="r"), **arrays)
 
 
