@@ -92,8 +92,10 @@ class Build:
 
     def warm(self) -> None:
         """What the first requests would otherwise pay, paid now (at start, or in the reload thread
-        before the swap): the routing context, the plan picker and one answer on the default plan."""
+        before the swap): the routing context, the plan picker, one answer on the default plan and one
+        search over every row (the first touch of the mapped index pages)."""
         from retrieval.answering import context_for
+        from retrieval.search import hybrid_search
 
         context_for(self.bases, self.tokenizer)
         _ = self.catalog
@@ -101,6 +103,7 @@ class Build:
         plan = default if default in self.plan_ids() else (self.plans[0].id if self.plans else None)
         if plan is not None:
             self.ask("预热 warm-up", plan=plan)
+        hybrid_search(self.index, self.tokenizer, self.embedder, "预热 warm-up", top_k=1)  # maps every page
 
     @property
     def build_id(self) -> str:
