@@ -53,7 +53,7 @@ def main() -> int:
         ctx = context_for(b.kb, b.tokenizer)
         templates = [] if args.no_templates else template_questions(b.kb)
         for q in [*tune, *templates]:
-            frame, hits, cands = gather(q.question, ctx, lambda t, k, p: b.search(t, k, p), q.plan)
+            frame, hits, cands = gather(q.question, ctx, b.search, q.plan)
             qf = query_features(frame, hits)
             top3 = {h.passage.id for h in hits[:3]}
             top = hits[0].passage.id if hits and hits[0].bm25_rank == 1 and hits[0].dense_rank == 1 else None

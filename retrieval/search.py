@@ -217,8 +217,12 @@ def hybrid_search(
     top_k: int = 5,
     plan: str | None = None,
     depth: int | None = None,
+    lexical: str | None = None,
 ) -> list[Hit]:
     """BM25 and dense rankings (``depth`` candidates each) fused by RRF; the best ``top_k`` hits.
+
+    ``lexical``: the words BM25 should match (a question without its question and filler words), when
+    they differ from the text the dense ranker reads; default ``query``.
 
     ``plan``: only passages of that plan id (only that plan's rows are scored). One query embedding,
     one pass over the query terms' postings, one matrix-vector product.
@@ -229,7 +233,8 @@ def hybrid_search(
     depth = depth or max(_MIN_DEPTH, 4 * top_k)
     span = index.span(plan)
     query_tokens = tokens(tok, text)
-    bm25_scores = _bm25_scores(index, query_tokens, span)
+    lexical_tokens = (tokens(tok, normalize_query(lexical)) if lexical and lexical.strip() else []) or query_tokens
+    bm25_scores = _bm25_scores(index, lexical_tokens, span)
     lexical = _bm25_ranked(bm25_scores, depth, span[0])
     qvec = _embed_query(embedder, text)
     dense = _dense_ranked(index, qvec, depth, span)

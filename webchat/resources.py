@@ -167,17 +167,18 @@ class Build:
             self._kb = FactBase(list(self.facts), list(self.passages), self.plans)
         return self._kb
 
-    def search(self, query: str, top_k: int = 5, plan: str | None = None) -> Any:
+    def search(self, query: str, top_k: int = 5, plan: str | None = None, lexical: str | None = None) -> Any:
         from retrieval.search import hybrid_search
 
-        return hybrid_search(self.index, self.tokenizer, self.embedder, query, top_k=top_k, plan=plan)
+        return hybrid_search(self.index, self.tokenizer, self.embedder, query, top_k=top_k, plan=plan,
+                             lexical=lexical)
 
     def ask(self, question: str, plan: str | None = None, top_k: int = 5, lang: str | None = None) -> dict[str, Any]:
         from retrieval.answering import answer, context_for
 
         plan = self.check_plan(plan)
         ctx = context_for(self.bases, self.tokenizer)
-        result = answer(question, ctx, lambda q, k, p: self.search(q, k, p), plan=plan, top_k=top_k, lang=lang)
+        result = answer(question, ctx, self.search, plan=plan, top_k=top_k, lang=lang)
         return result.to_json(question, plan, self.settings["IRI_BASE"])
 
 

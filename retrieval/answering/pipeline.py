@@ -27,7 +27,7 @@ from retrieval.text import sentences
 if TYPE_CHECKING:
     from retrieval.search import Hit
 
-Search = Callable[[str, int, str | None], Sequence["Hit"]]
+Search = Callable[..., Sequence["Hit"]]  # (text, k, plan, lexical=None): dense reads text, BM25 lexical
 NEAR_CHARS = 120  # a quote of what the plan does state stays short
 _YEARLIKE = re.compile(r"(?:19|20)\d\d年?")  # a year is the question's constraint, not its topic
 DECLINE = {"zh": "规划文本中没有找到与这个问题相关的内容，无法据此回答。",
@@ -182,7 +182,7 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     unseen = tuple(w for w in unseen_terms(topic, vocab, ctx.tokenizer) if not lex.plan_terms(w))
     frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects,
                     unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
-    hits = search(frame.search_text, max(top_k, 5), target)
+    hits = search(frame.search_text, max(top_k, 5), target, frame.topic)  # BM25 matches the topic words
     return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target))
 
 

@@ -62,7 +62,7 @@ def test_answers_equal_one_fact_base_over_the_whole_build(opened: Build) -> None
     _metas, _sections, passages, facts = load_records(opened.path)
     whole = context_for(FactBase(facts, passages, opened.plans), opened.tokenizer)
     for question, plan in QUESTIONS:
-        want = answer(question, whole, lambda q, k, p: opened.search(q, k, p), plan=plan)
+        want = answer(question, whole, opened.search, plan=plan)
         assert opened.ask(question, plan=plan) == want.to_json(question, plan, opened.settings["IRI_BASE"]), question
 
 
