@@ -235,11 +235,11 @@ def hybrid_search(
     query_tokens = tokens(tok, text)
     lexical_tokens = (tokens(tok, normalize_query(lexical)) if lexical and lexical.strip() else []) or query_tokens
     bm25_scores = _bm25_scores(index, lexical_tokens, span)
-    lexical = _bm25_ranked(bm25_scores, depth, span[0])
+    ranked = _bm25_ranked(bm25_scores, depth, span[0])
     qvec = _embed_query(embedder, text)
     dense = _dense_ranked(index, qvec, depth, span)
-    fused = fuse([[str(r) for r in lexical], [str(r) for r, _ in dense]])[:top_k]  # rows: no passage read
-    bm25_rank = {r: i for i, r in enumerate(lexical, start=1)}
+    fused = fuse([[str(r) for r in ranked], [str(r) for r, _ in dense]])[:top_k]  # rows: no passage read
+    bm25_rank = {r: i for i, r in enumerate(ranked, start=1)}
     dense_rank = {r: i for i, (r, _) in enumerate(dense, start=1)}
     cosines = dict(dense)
     weights = _term_weights(index, query_tokens)
