@@ -97,3 +97,22 @@ def test_unchanged_rebuild_computes_nothing(first: Any) -> None:
              for p in (Path(first["DATA_DIR"]) / "cache" / "plans").iterdir()}
     assert set(after) <= set(before) and all(set(after[k]) <= set(before[k]) for k in after)
     assert again.counts["Passage"] > 0
+
+
+def test_cached_discovery_equals_reading_every_text(tmp_path: Path) -> None:
+    from ingest.read import discover_plans
+    from webchat.build import META_CACHE, discover_cached
+
+    plans = copy_plans(tmp_path / "plans")
+    fresh = discover_plans(plans)
+    assert discover_cached(plans, tmp_path / "var") == fresh
+    assert (tmp_path / "var" / META_CACHE).is_file()
+    assert discover_cached(plans, tmp_path / "var") == fresh  # from the cache
+    manifest = json.loads((plans / f"{CHANGED}.json").read_text("utf-8"))
+    manifest.pop("title", None)  # the title now comes from the text
+    (plans / f"{CHANGED}.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    text = (plans / f"{CHANGED}.md").read_text("utf-8")
+    first = text.splitlines()[0]
+    (plans / f"{CHANGED}.md").write_text(text.replace(first, first.replace("县", "区", 1), 1), "utf-8")
+    changed = discover_plans(plans)
+    assert changed != fresh and discover_cached(plans, tmp_path / "var") == changed
