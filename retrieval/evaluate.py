@@ -7,7 +7,7 @@ Two sets, kept apart:
   saw no code or other questions;
 - ``tests/data/heldout_questions.jsonl``: written blind from the plan texts, frozen before the answering
   code it judges was changed; ``heldout2_questions.jsonl``: a second blind set, frozen later and run only
-  for the final report; ``heldout3`` … ``heldout5_questions.jsonl`` (third session) likewise, with an
+  for the final report; ``heldout3`` … ``heldout6_questions.jsonl`` (third session) likewise, with an
   unseen township, village and county plan and their questions under ``tests/data/unseen*/``.
 
 Retrieval: ``R@1``/``R@5`` rank the raw question; ``aR@1``/``aR@5`` what the answering pipeline itself
@@ -137,13 +137,14 @@ def load_questions(path: Path, ids: Iterable[str] | None = None, plan: str = "")
 
 def question_sets(data: Path) -> dict[str, list[Question]]:
     """``tune`` and ``dev-heldout`` (the dev split), and when present ``tune2`` (more tuning questions),
-    ``heldout`` … ``heldout5`` (written blind, frozen), from ``tests/data``."""
+    ``heldout`` … ``heldout6`` (written blind, frozen), from ``tests/data``."""
     split = json.loads((data / "dev_split.json").read_text(encoding="utf-8"))
     sets = {name: load_questions(data / "dev_questions.jsonl", split[name], split["plan"])
             for name in ("tune", "dev-heldout")}
     for name, file in (("tune2", "tune2_questions.jsonl"), ("heldout", "heldout_questions.jsonl"),
                        ("heldout2", "heldout2_questions.jsonl"), ("heldout3", "heldout3_questions.jsonl"),
-                       ("heldout4", "heldout4_questions.jsonl"), ("heldout5", "heldout5_questions.jsonl")):
+                       ("heldout4", "heldout4_questions.jsonl"), ("heldout5", "heldout5_questions.jsonl"),
+                       ("heldout6", "heldout6_questions.jsonl")):
         if (data / file).exists():
             sets[name] = load_questions(data / file)
     return sets
