@@ -146,9 +146,11 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
         # what the plan does state on the topic: the best short candidate, one that names what the question
         # names first (even one that fails the question's constraints, such as the 2035 figure for a 2025
         # question), else the top passage's first sentence
-        near_by = [c for c in ranked if c.citations and c.source in ("text", "indicator") and len(c.text) <= NEAR_CHARS]
+        short = [c for c in ranked if c.citations and len(c.text) <= NEAR_CHARS]
+        near_by = [c for c in short if c.source in ("text", "indicator")]
         names = [a for group in frame.subjects for a in group]
-        said = next((c for c in near_by if any(a in c.text for a in names)), near_by[0] if near_by else None)
+        said = next((c for c in short if c.source in ("text", "indicator", "entity") and any(a in c.text for a in names)),
+                    near_by[0] if near_by else None)
         near = said.citations[:1] if said else _related(hits[:1])
         quote = said.text if said else (sentence(near[0].quote) if near else "")
         when = next((e.first("targetYear") for e in (said.entities if said else []) if e.first("targetYear")), None)
