@@ -62,10 +62,10 @@ def main() -> int:
             mine = []
             for c in cands:
                 c.features = candidate_features(frame, c, qf, top3)
-                y = int(q.answerable and all(e in c.text for e in q.expect))
+                label = int(q.answerable and all(e in c.text for e in q.expect))
                 rows.append([c.features[k] for k in FEATURES])
-                labels.append(y)
-                mine.append((len(rows) - 1, y, not problems(frame, c),
+                labels.append(label)
+                mine.append((len(rows) - 1, label, not problems(frame, c),
                              top is not None and any(x.passage.id == top for x in c.citations)))
             per_q.append((q, mine))
     X, y = np.array(rows), np.array(labels)

@@ -35,6 +35,7 @@ class QuestionFrame:
     unit: str | None
     corrections: tuple[tuple[str, str], ...] = ()
     out_of_scope: str | None = None
+    scope: str | None = None  # "Urban" | "Rural": the question speaks of towns or of villages only
     unseen: tuple[str, ...] = ()  # content words of the question that the plan never uses
     unknown_places: tuple[str, ...] = ()  # village names in the question that the plan never uses
     quantity: tuple[str, ...] = ()  # units that can state the asked-for quantity (empty: any)
@@ -156,7 +157,7 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
         topic=" ".join([topic_of(search_text if lang == "en" else text, lang, tokenizer), *plan_words]).strip(), year=years[0] if years else None, status=status,
         level=lex.constraint("level", text), unit=_unit(text, lex), corrections=fixes,
         quantity=next((units for _k, pat, units in lex.quantity_kinds if pat.search(search_text)), ()),
-        out_of_scope=oos.group(0) if oos else None)
+        out_of_scope=oos.group(0) if oos else None, scope=lex.scope(search_text))
 
 
 def _unit(text: str, lex: Lexicon) -> str | None:

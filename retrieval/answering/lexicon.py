@@ -39,6 +39,11 @@ class Lexicon:
         """The first value of constraint ``name`` whose cue occurs in ``text``."""
         return next((v for n, v, pat in self.constraints if n == name and pat.search(text)), None)
 
+    def scope(self, text: str) -> str | None:
+        """``Urban`` or ``Rural`` when ``text`` speaks of one and not the other (城镇 vs 农村)."""
+        found = {v for n, v, pat in self.constraints if n == "scope" and pat.search(text)}
+        return found.pop() if len(found) == 1 else None
+
 
 def rows(name: str) -> list[list[str]]:
     """The data lines of ``lexicon/<name>``, split at tabs; ``#`` lines are the header."""

@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from retrieval.answering.analysis import QuestionFrame, analyse, normalise, unknown_places, unseen_terms
 from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
@@ -27,7 +27,15 @@ from retrieval.text import sentences
 if TYPE_CHECKING:
     from retrieval.search import Hit
 
-Search = Callable[..., Sequence["Hit"]]  # (text, k, plan, lexical=None): dense reads text, BM25 lexical
+
+
+class Search(Protocol):
+    """``search(text, k, plan, lexical)``: the dense ranker reads ``text``, BM25 matches ``lexical``
+    (default ``text``); ``plan`` None searches every plan."""
+
+    def __call__(self, text: str, k: int, plan: str | None, lexical: str | None = None, /) -> Sequence[Hit]: ...
+
+
 NEAR_CHARS = 120  # a quote of what the plan does state stays short
 _YEARLIKE = re.compile(r"(?:19|20)\d\d年?")  # a year is the question's constraint, not its topic
 DECLINE = {"zh": "规划文本中没有找到与这个问题相关的内容，无法据此回答。",
@@ -51,17 +59,28 @@ class Context:
         self.kb = kb
         self.tokenizer = tokenizer
         self.gazetteer = Gazetteer.build(kb.plans.values(), kb.entities.values())
-    def idf(self, plan: str) -> dict[str, float]:
-        """Inverse document frequency of each word over the plan's passages (BM25's form): how much a
-        question word says about which sentence answers it. Kept with the plan's own base."""
+    def _passage_tokens(self, plan: str) -> list[list[str]]:
+        """The search tokens of each of the plan's passages, segmented once for the vocabulary and the idf."""
         kb = self.kb.for_plan(plan)
-        key = f"idf:{plan}"
+        key = f"tokens:{plan}"
         if key not in kb.memo:
             from ingest.tokenize import tokens
 
             texts = [p.text for p in kb.passages.values() if p.plan == plan]
-            df = Counter(t for x in texts for t in set(tokens(self.tokenizer, x))) if self.tokenizer else Counter()
-            n = len(texts)
+            kb.memo[key] = [tokens(self.tokenizer, x) for x in texts] if self.tokenizer is not None else []
+        return kb.memo[key]  # type: ignore[no-any-return]
+
+    def idf(self, plan: str) -> dict[str, float]:
+        """Inverse document frequency of each word over the plan's passages (BM25's form): how much a
+        question word says about which sentence answers it. Per plan, not the search index's build-wide
+        idf: among thousands of plans a word's weight in one plan is what tells its sentences apart. Kept
+        with the plan's own base."""
+        kb = self.kb.for_plan(plan)
+        key = f"idf:{plan}"
+        if key not in kb.memo:
+            per_passage = self._passage_tokens(plan)
+            df = Counter(t for words in per_passage for t in set(words))
+            n = len(per_passage)
             kb.memo[key] = {t: math.log((n - d + 0.5) / (d + 0.5) + 1.0) for t, d in df.items()}
         return kb.memo[key]  # type: ignore[no-any-return]
 
@@ -77,7 +96,8 @@ class Context:
 
     def vocabulary(self, plan: str) -> Vocabulary:
         kb = self.kb.for_plan(plan)  # the plan's own base; its vocabulary lives (and is evicted) with it
-        if plan not in kb.memo:
+        key = f"vocabulary:{plan}"
+        if key not in kb.memo:
             from ingest.tokenize import tokens
 
             texts = [p.text for p in kb.passages.values() if p.plan == plan]
@@ -85,13 +105,14 @@ class Context:
             terms = {e.label for e in kb.entities.values() if e.plan == plan}
             terms |= {str(e.first("subject")) for e in kb.of_kind("Indicator", plan)}
             if self.tokenizer is not None:
-                terms |= {t for x in [*texts, *heads] for t in tokens(self.tokenizer, x)}
+                terms |= {t for words in self._passage_tokens(plan) for t in words}
+                terms |= {t for x in heads for t in tokens(self.tokenizer, x)}
             common = getattr(self.tokenizer, "FREQ", None)
             vocab = Vocabulary.from_terms(terms, "\n".join([*texts, *heads]), common)
             meta = self.kb.plans.get(plan)
             vocab.protected = frozenset(place_names(meta.title)) if meta else frozenset()
-            kb.memo[plan] = vocab
-        return kb.memo[plan]  # type: ignore[no-any-return]
+            kb.memo[key] = vocab
+        return kb.memo[key]  # type: ignore[no-any-return]
 
 
 def context_for(kb: FactBase, tokenizer: Any = None) -> Context:

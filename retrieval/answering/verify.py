@@ -10,10 +10,8 @@ from retrieval.answering.analysis import QuestionFrame
 from retrieval.answering.lexicon import lexicon
 from retrieval.answering.types import Candidate
 
+_NUMERAL = r"[\d一二两三四五六七八九十百]"  # an Arabic digit or a Chinese numeral character
 _CN_COUNT = re.compile(r"[一二两三四五六七八九十百]+[个处项类种条级座所]")
-
-
-_TABLE = re.compile(r"\t|\|")
 # Years written as such (2035年, 2021—2035): a date, not the quantity a value question asks for.
 _YEAR_MENTION = re.compile(r"(?:19|20)\d\d\s*(?:年|—|–|-|～|~|至)|(?<=[—–\-～~至])\s*(?:19|20)\d\d|"
                            r"[(（]\s*(?:19|20)\d\d\s*[)）]")
@@ -25,12 +23,17 @@ def numbers_supported(c: Candidate) -> bool:
     names."""
     source = "\n".join(f"{' '.join(cit.passage.path)}\n{cit.passage.text}" for cit in c.citations)
     bad = unsupported_quantities(c.text, source)
-    tables = [cit.passage.text for cit in c.citations if _TABLE.search(cit.passage.text)]
+    tables = _tables(c)
     if bad and tables:
         table = "\n".join(tables)
         values = {q.value for q in quantities(table)}
         bad = [q for q in bad if not (q.value in values and q.unit in table)]
     return not bad
+
+
+def _tables(c: Candidate) -> list[str]:
+    """The cited passages that are tables (cells split by tabs or pipes)."""
+    return [cit.passage.text for cit in c.citations if "\t" in cit.passage.text or "|" in cit.passage.text]
 
 
 def states_number(text: str) -> bool:
@@ -45,8 +48,7 @@ def states_kind(units: tuple[str, ...], c: Candidate) -> bool:
         return True
     if c.source == "indicator" and any(str(e.first("unit") or "") in units for e in c.entities):
         return True
-    tables = [cit.passage.text for cit in c.citations if "\t" in cit.passage.text or "|" in cit.passage.text]
-    return any(u in t for u in units for t in [c.text, *tables])
+    return any(u in t for u in units for t in [c.text, *_tables(c)])
 
 
 # What a count question counts: the noun after 几个/多少项 … up to a particle or a verb (省级非物质文化遗产).
@@ -62,13 +64,13 @@ def states_measure(question: str, text: str) -> bool:
     m = _COUNT_MEASURE.search(question)
     if not m:
         return True
-    return re.search(rf"[\d一二两三四五六七八九十]+\s*[{_SAME_MEASURE[m.group(1)]}]", text) is not None
+    return re.search(rf"{_NUMERAL}+\s*[{_SAME_MEASURE[m.group(1)]}]", text) is not None
 
 
 def counts(head: str, text: str) -> bool:
     """``text`` gives a number of ``head``: ``6处省级文物保护单位``, ``重点镇4个``, ``三处…单位``."""
     h = re.escape(head)
-    return re.search(rf"[\d一二两三四五六七八九十百]+[^\d。；;，,\n]{{0,10}}{h}|{h}[^\d。；;\n]{{0,6}}\d", text) is not None
+    return re.search(rf"{_NUMERAL}+[^\d。；;，,\n]{{0,10}}{h}|{h}[^\d。；;\n]{{0,6}}\d", text) is not None
 
 
 def _counted_head(frame: QuestionFrame) -> str | None:
@@ -91,12 +93,6 @@ def dates_only(text: str) -> bool:
     years = len(_YEAR_MENTION.findall(text))
     rest = re.findall(r"[\u4e00-\u9fff]", _YEAR_MENTION.sub("", text))
     return not states_number(text) and (years >= 3 or (years >= 2 and len(rest) < 12))
-
-
-def _scope(text: str) -> str | None:
-    """``Urban`` or ``Rural`` when ``text`` speaks of one and not the other (城镇 vs 农村)."""
-    found = {v for n, v, pat in lexicon().constraints if n == "scope" and pat.search(text)}
-    return found.pop() if len(found) == 1 else None
 
 
 def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
@@ -126,8 +122,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("counts something else")  # 几项非物质文化遗产 is not answered by 6处文物保护单位
     if frame.answer_type == "count" and c.source in ("text", "indicator") and not states_measure(frame.text, c.text):
         out.append("counts in another measure")  # 分几级 is not answered by 共148个
-    asked = _scope(frame.search_text)
-    if asked and c.source in ("text", "indicator") and _scope(c.text) not in (None, asked):
+    if frame.scope and c.source in ("text", "indicator") and lexicon().scope(c.text) not in (None, frame.scope):
         out.append("scope")  # a town figure for a question about the villages, or the reverse
     if frame.unit and c.source == "text" and frame.unit not in c.text:
         out.append("unit")
