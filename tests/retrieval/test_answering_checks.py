@@ -31,6 +31,12 @@ def _table_kb() -> FactBase:
     return FactBase([f], [p], PLANS)
 
 
+def _quoted(text: str, source: str = "text", heading: str = "1 规划") -> Candidate:
+    """A candidate that quotes the whole of a one-passage text."""
+    p = Passage("p", "a", "1", "1", heading, (heading.split()[-1],), text, 0, len(text))
+    return Candidate(source, text, [Citation(p, text)], "a")
+
+
 def test_a_figure_from_a_table_row_is_verified_against_the_row_and_said_as_written() -> None:
     kb = _table_kb()
     frame = analyse("到2035年耕地保有量是多少？")
@@ -52,15 +58,12 @@ def test_a_sentence_that_states_only_years_does_not_answer_a_value_question() ->
     assert not states_number("规划期限为2021年至2035年，基期年为2020年。")
     assert not states_number("序号，指标名称，单位，基期年(2020)，2025年，2035年")
     assert states_number("到2035年森林覆盖率达到65%。") and states_number("建成三处公园")
-    p = Passage("p", "a", "1", "1", "1 期限", ("期限",), "规划期限为2021年至2035年。", 0, 15)
-    period = Candidate("text", p.text, [Citation(p, p.text)], "a")
+    period = _quoted("规划期限为2021年至2035年。")
     assert "no number" in problems(analyse("到2035年耕地保有量是多少？"), period)
 
 
 def test_a_town_figure_does_not_answer_a_village_question() -> None:
-    text = "城镇集中供水普及率达到100%。"
-    p = Passage("p", "a", "1", "1", "1 供水", ("供水",), text, 0, len(text))
-    c = Candidate("text", text, [Citation(p, text)], "a")
+    c = _quoted("城镇集中供水普及率达到100%。")
     assert "scope" in problems(analyse("农村自来水普及率能达到多少？"), c)
     assert "scope" not in problems(analyse("城镇供水普及率能达到多少？"), c)
 
@@ -95,9 +98,7 @@ def test_a_count_of_one_thing_is_not_answered_with_a_count_of_another() -> None:
 
     assert counted("有多少项省级非物质文化遗产？") == "遗产"
     assert counted("一共有几个镇几个乡？") is None and counted("村庄分成了几种？") is None
-    text = "严格保护6处省级文物保护单位。"
-    p = Passage("p", "a", "1", "1", "1 文物", ("文物",), text, 0, len(text))
-    c = Candidate("text", text, [Citation(p, text)], "a")
+    c = _quoted("严格保护6处省级文物保护单位。")
     assert "counts something else" in problems(analyse("有多少项省级非物质文化遗产？"), c)
     assert "counts something else" not in problems(analyse("有几处省级文物保护单位？"), c)
 
@@ -105,9 +106,7 @@ def test_a_count_of_one_thing_is_not_answered_with_a_count_of_another() -> None:
 def test_whether_x_is_a_y_is_not_answered_by_a_list_without_x() -> None:
     from dataclasses import replace
 
-    text = "规划重点镇3个：东坡镇、西岭镇、南湖镇。"
-    p = Passage("p", "a", "1", "1", "1 城镇", ("城镇",), text, 0, len(text))
-    c = Candidate("list", text, [Citation(p, text)], "a")
+    c = _quoted("规划重点镇3个：东坡镇、西岭镇、南湖镇。", "list")
     asked = replace(analyse("北川镇是重点镇吗？"), subjects=(("北川镇", "北川"),))
     assert "subject not stated" in problems(asked, c)
     listed = replace(analyse("西岭镇是重点镇吗？"), subjects=(("西岭镇", "西岭"),))
