@@ -8,7 +8,8 @@ Prints two Markdown tables:
    real traffic: no text cache can help) and for the *repeated* text, and the ratio of the p50s;
 2. throughput (requests/s, errors) with 8 keep-alive clients sending new texts, for a light query
    (a lookup) and a heavy one (a join with aggregation), and our share of Oxigraph's;
-3. where the time goes: engine in this process, through a query worker, over HTTP, beside Oxigraph.
+3. where the time goes: engine in this process, through a query worker, over HTTP, beside Oxigraph;
+   and gunicorn's own floor (a WSGI app that does nothing, same worker class).
 Our server runs with 2 gunicorn workers, and a per-client cap of 8 with a 10 s queue wait so that
 the 8 loopback clients (one address) queue instead of being refused.
 """
@@ -82,6 +83,42 @@ def start_oxigraph(trig: Path, location: Path) -> tuple[subprocess.Popen[bytes],
         time.sleep(0.1)
     proc.kill()
     raise TimeoutError("oxigraph did not start")
+
+
+def floor_app(environ: dict[str, object], start_response: object) -> list[bytes]:
+    """A WSGI app that does nothing: reads the body, answers 2 bytes. Served by the same gunicorn worker
+    class as ``plankg serve``, it shows the server's own per-request cost, which no change to our view can
+    remove."""
+    length = str(environ.get("CONTENT_LENGTH") or "0")
+    environ["wsgi.input"].read(int(length) if length.isdigit() else 0)  # type: ignore[attr-defined]
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])  # type: ignore[operator]
+    return [b"ok"]
+
+
+def gunicorn_floor(n: int) -> float:
+    """p50 ms of ``ASK {}`` posts to :func:`floor_app` under gunicorn with our worker class and threads."""
+    from webchat.serve import gunicorn_options
+    from webchat.settings import load_settings
+
+    opts = gunicorn_options(load_settings({}))
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-k", str(opts["worker_class"]),
+                             "--threads", str(opts["threads"]), "-b", f"127.0.0.1:{port}", "bench.sparql:floor_app"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        client, deadline = Client(f"http://127.0.0.1:{port}/"), time.monotonic() + 30
+        while client.post("ASK {}")[0] != 200:
+            if time.monotonic() > deadline:
+                raise TimeoutError("gunicorn did not start")
+            time.sleep(0.1)
+        samples = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            client.post(fresh("ASK {}"))
+            samples.append((time.perf_counter() - t0) * 1000)
+        return percentile(samples, 50)
+    finally:
+        stop(proc)
 
 
 def latency(urls: dict[str, str], n: int, budget: float) -> list[list[str]]:
@@ -190,6 +227,7 @@ def main() -> int:
                 (ro, _oko, eo), (rx, _okx, ex) = got["plankg"], got["oxigraph"]
                 tput.append([name, f"{ro:.0f} ({eo} errors)", f"{rx:.0f} ({ex} errors)", f"{ro / rx:.0%}"])
             parts = breakdown(trig.parent, urls, 4 * args.n)
+            floor = gunicorn_floor(4 * args.n)
         finally:
             stop(ours)
             theirs.terminate()
@@ -201,6 +239,8 @@ def main() -> int:
     print(table(["query", "plankg req/s", "oxigraph req/s", "plankg / oxigraph"], tput))
     print(f"\nWhere the time goes, p50 ms of {4 * args.n} new texts each (one client, sequential).\n")
     print(table(["query", "engine in-process", "+ worker round trip", "plankg HTTP", "oxigraph HTTP"], parts))
+    print(f"\ngunicorn's own floor: p50 {floor:.3f} ms for `ASK {{}}` posted to a WSGI app that does nothing "
+          "(`floor_app`), same worker class and threads as `plankg serve`.")
     load_after = os.getloadavg()
     print(f"\nLoad average (1/5/15 min) before: {' '.join(f'{x:.2f}' for x in load_before)}; "
           f"after: {' '.join(f'{x:.2f}' for x in load_after)} ({os.cpu_count()} CPUs; other work on the machine "
