@@ -137,16 +137,16 @@ def load_questions(path: Path, ids: Iterable[str] | None = None, plan: str = "")
 
 def question_sets(data: Path) -> dict[str, list[Question]]:
     """``tune`` and ``dev-heldout`` (the dev split), and when present ``tune2`` (more tuning questions),
-    ``heldout`` … ``heldout6`` (written blind, frozen), from ``tests/data``."""
+    ``heldout``, ``heldout2`` … ``heldoutN`` (written blind, frozen), from ``tests/data``."""
     split = json.loads((data / "dev_split.json").read_text(encoding="utf-8"))
     sets = {name: load_questions(data / "dev_questions.jsonl", split[name], split["plan"])
             for name in ("tune", "dev-heldout")}
-    for name, file in (("tune2", "tune2_questions.jsonl"), ("heldout", "heldout_questions.jsonl"),
-                       ("heldout2", "heldout2_questions.jsonl"), ("heldout3", "heldout3_questions.jsonl"),
-                       ("heldout4", "heldout4_questions.jsonl"), ("heldout5", "heldout5_questions.jsonl"),
-                       ("heldout6", "heldout6_questions.jsonl")):
-        if (data / file).exists():
-            sets[name] = load_questions(data / file)
+    named = {"tune2": "tune2_questions.jsonl", "heldout": "heldout_questions.jsonl"}
+    numbered = sorted((f for f in data.glob("heldout*_questions.jsonl") if f.name[7:-16].isdigit()),
+                      key=lambda f: int(f.name[7:-16]))  # heldout2 … heldoutN, in order
+    for name, path in [*((n, data / f) for n, f in named.items()), *((f.name[:-16], f) for f in numbered)]:
+        if path.exists():
+            sets[name] = load_questions(path)
     return sets
 
 
