@@ -187,6 +187,27 @@ def _related(hits: Sequence[Hit]) -> list[Citation]:
     return [Citation(h.passage, (sentences(h.passage.text) or [h.passage.text])[0]) for h in hits]
 
 
+_ADMIN = ("省", "市", "县", "区", "镇", "乡", "村")
+
+
+def without_names(topic: str, names: Sequence[str]) -> str:
+    """``topic`` without the jurisdiction's names however the segmenter split them (``平泉市县级`` may
+    give ``平泉 市 县级``): the name, its stem, and a lone administrative suffix right after the stem."""
+    forms = {a for n in names for a in aliases(n)}
+    out: list[str] = []
+    after_name = False
+    for w in topic.split():
+        if w in forms or (after_name and w in _ADMIN):
+            after_name = w in forms
+            continue
+        out.append(w)
+        after_name = False
+    rest = " ".join(out)
+    for n in sorted(forms, key=len, reverse=True):  # a name inside a longer word
+        rest = rest.replace(n, " ")
+    return " ".join(rest.split())
+
+
 def gather(question: str, ctx: Context, search: Search, target: str, top_k: int = 5,
            named: Sequence[str] = ()) -> tuple[QuestionFrame, Sequence[Hit], list[Candidate]]:
     """The frame, the hits and every candidate for ``question`` on plan ``target`` (before scoring).
@@ -194,10 +215,7 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     vocab = ctx.vocabulary(target)
     frame = analyse(question, vocab, tokenizer=ctx.tokenizer)
     names = [n for n, plans, juris in ctx.gazetteer.find(frame.text) if juris and target in plans] or list(named)
-    topic = frame.topic
-    for n in sorted(set(names), key=len, reverse=True):
-        topic = topic.replace(n, " ")
-    topic = " ".join(topic.split()) or frame.topic
+    topic = without_names(frame.topic, names) or frame.topic
     kb = ctx.kb.for_plan(target)
     subjects = tuple(tuple(aliases(e.label)) for e in kb.mentioned(frame.text, target)
                      if e.kind not in ("Indicator", "Passage", "Section"))

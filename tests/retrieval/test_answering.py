@@ -180,3 +180,15 @@ def test_a_quote_that_states_a_list_answer_carries_its_entities() -> None:
     corroborate([lst, quote])
     assert quote.corroborated and quote.mode == "graph" and {e.label for e in quote.entities} == {
         "东坡镇", "西岭镇", "南湖镇"}
+
+
+@pytest.mark.parametrize(("topic", "names", "left"), [
+    ("平泉 市 县级 文保 单位 处", ["平泉市"], "县级 文保 单位 处"),  # the segmenter split the name from its suffix
+    ("甲山县 重点镇", ["甲山县"], "重点镇"),
+    ("甲山 的 市场", ["甲山县"], "的 市场"),  # the stem, and 市 here is not the name's suffix
+    ("甲山县城 风貌", ["甲山县"], "城 风貌"),  # inside a longer word
+])
+def test_the_jurisdictions_name_leaves_the_topic(topic: str, names: list[str], left: str) -> None:
+    from retrieval.answering.pipeline import without_names
+
+    assert without_names(topic, names) == left
