@@ -63,10 +63,33 @@ def aliases(label: str) -> set[str]:
     return out
 
 
+_UNIT = r"[\u4e00-\u9fff]{1,7}?[省市县区镇乡村]"
+# A plan's title: its chain of administrative units, outermost first, then what kind of plan it is.
+_TITLE_CHAIN = re.compile(rf"^((?:{_UNIT})+?)(?=国土空间|村庄规划|村庄建设规划|乡村规划|总体规划|详细规划|规划)")
+
+
+def title_units(title: str) -> list[str]:
+    """The administrative units a plan title names, outermost first: ``楠江县柏坪镇桂塘村村庄规划`` →
+    [``楠江县``, ``柏坪镇``, ``桂塘村``]. A chain the units cannot tile (a suffix character inside a name,
+    ``新乡市``) is one unit."""
+    m = _TITLE_CHAIN.match(title.strip())
+    if not m:
+        m = re.match(r"^([\u4e00-\u9fff]{2,8}?[省市县区镇乡])", title.strip())
+        return [m.group(1)] if m else []
+    chain = m.group(1)
+    units = re.findall(_UNIT, chain)
+    return units if "".join(units) == chain else [chain]
+
+
 def place_names(title: str) -> set[str]:
-    """The jurisdiction a plan title names: ``甲山县国土空间总体规划`` → {``甲山县``, ``甲山``}."""
-    m = re.match(r"^([\u4e00-\u9fff]{2,8}?)([省市县区镇乡])", title)
-    return {m.group(1) + m.group(2), m.group(1)} if m else set()
+    """The jurisdiction a plan title names, its innermost unit and that unit's stem: ``甲山县国土空间总体
+    规划`` → {``甲山县``, ``甲山``}; a township plan ``甲山县乙镇…`` → {``乙镇``} (a one-character stem is no
+    name)."""
+    units = title_units(title)
+    if not units:
+        return set()
+    unit = units[-1]
+    return {unit, unit[:-1]} if len(unit) >= 3 else {unit}
 
 
 class FactBase:

@@ -21,7 +21,7 @@ from retrieval.answering.scoring import on_topic, score, weights
 from retrieval.answering.types import Answer, Candidate, Citation
 from retrieval.answering.typos import Vocabulary
 from retrieval.answering.verify import problems
-from retrieval.facts import FactBase, aliases, place_names
+from retrieval.facts import FactBase, aliases, place_names, title_units
 from retrieval.text import sentences
 
 if TYPE_CHECKING:
@@ -110,7 +110,8 @@ class Context:
             common = getattr(self.tokenizer, "FREQ", None)
             vocab = Vocabulary.from_terms(terms, "\n".join([*texts, *heads]), common)
             meta = self.kb.plans.get(plan)
-            vocab.protected = frozenset(place_names(meta.title)) if meta else frozenset()
+            units = title_units(meta.title) if meta else []
+            vocab.protected = frozenset({*units, *(u[:-1] for u in units if len(u) >= 3)})  # never "corrected"
             kb.memo[key] = vocab
         return kb.memo[key]  # type: ignore[no-any-return]
 
@@ -217,8 +218,10 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     names = [n for n, plans, juris in ctx.gazetteer.find(frame.text) if juris and target in plans] or list(named)
     topic = without_names(frame.topic, names) or frame.topic
     kb = ctx.kb.for_plan(target)
+    meta = ctx.kb.plans.get(target)
+    own = place_names(meta.title) if meta else set()  # the plan's own jurisdiction: what every sentence is about
     subjects = tuple(tuple(aliases(e.label)) for e in kb.mentioned(frame.text, target)
-                     if e.kind not in ("Indicator", "Passage", "Section"))
+                     if e.kind not in ("Indicator", "Passage", "Section") and not aliases(e.label) & own)
     lex = lexicon()
     unseen = tuple(w for w in unseen_terms(topic, vocab, ctx.tokenizer) if not lex.plan_terms(w))
     frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects,

@@ -31,6 +31,11 @@ def numbers_supported(c: Candidate) -> bool:
     return not bad
 
 
+def _heading(c: Candidate) -> str:
+    """The headings above the candidate's first cited passage (``中心城区`` over its parks' figures)."""
+    return " ".join(c.citations[0].passage.path) if c.citations else ""
+
+
 def _tables(c: Candidate) -> list[str]:
     """The cited passages that are tables (cells split by tabs or pipes)."""
     return [cit.passage.text for cit in c.citations if "\t" in cit.passage.text or "|" in cit.passage.text]
@@ -110,8 +115,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
             and c.source in ("text", "indicator") and not states_kind(frame.quantity, c):
         out.append("quantity kind")
     if frame.wants_number and c.source in ("text", "indicator") and frame.subjects \
-            and not any(a in c.text for names in frame.subjects for a in names):
-        out.append("subject")  # a figure about something else than the entity asked about
+            and not any(a in c.text or a in _heading(c) for names in frame.subjects for a in names):
+        out.append("subject")  # a figure about something else than the entity asked about (its section may name it)
     if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text") and frame.subjects \
             and not any(a in c.text for names in frame.subjects for a in names):
         out.append("subject not stated")  # whether X is a Y: a list of Y without X does not say

@@ -120,3 +120,39 @@ def test_a_count_is_a_number_of_the_thing_in_the_measure_asked() -> None:
     assert not counts("护区", "辽河源省级自然保护区\n6个自然公园。")
     assert states_measure("镇村体系分几级？", "形成五级体系。") and not states_measure("镇村体系分几级？", "共148个。")
     assert states_measure("村庄分成了几种？", "形成5类村庄。") and states_measure("有几个重点镇？", "重点镇4个。")
+
+
+def test_a_figure_under_a_heading_that_names_the_subject_is_about_it() -> None:
+    from dataclasses import replace
+
+    frame = replace(analyse("中心城区规划了多少处街头游园？"), subjects=(("中心城区",),))
+    under = _quoted("规划山地公园4个，规划街头游园17处。", heading="5.3 中心城区绿地系统")
+    elsewhere = _quoted("规划山地公园4个，规划街头游园17处。", heading="5.3 乡村绿地")
+    assert "subject" not in problems(frame, under)
+    assert "subject" in problems(frame, elsewhere)
+
+
+def test_a_plans_own_jurisdiction_is_the_innermost_unit_of_its_title() -> None:
+    from retrieval.facts import place_names, title_units
+
+    assert title_units("甲江县乙坪镇丙塘村村庄规划（2021—2035年）") == ["甲江县", "乙坪镇", "丙塘村"]
+    assert place_names("甲江县乙坪镇丙塘村村庄规划（2021—2035年）") == {"丙塘村", "丙塘"}
+    assert place_names("甲安县丁湾镇国土空间总体规划（2021—2035年）") == {"丁湾镇", "丁湾"}
+    assert place_names("甲山县国土空间总体规划") == {"甲山县", "甲山"}
+    assert title_units("新乡市国土空间总体规划") == ["新乡市"]  # a suffix character inside the name
+
+
+def test_a_size_question_is_answered_by_a_capacity_and_area_needs_an_area_unit() -> None:
+    size = analyse("污水处理厂要扩到多大？")
+    plant = _quoted("现状污水处理厂规模0.3万立方米/日，规划扩建至0.8万立方米/日。")
+    assert "quantity kind" not in problems(size, plant)
+    area = analyse("城镇开发边界面积是多少？")
+    assert "quantity kind" in problems(area, plant)
+    assert "quantity kind" not in problems(analyse("Is the park part of the protected area system?"),
+                                           _quoted("自然保护地体系包括6个森林公园。"))
+
+
+def test_a_phrase_that_starts_with_a_place_suffix_or_has_a_verb_is_no_place_name() -> None:
+    from retrieval.answering.analysis import unknown_places
+
+    assert unknown_places("有哪几个村要整村迁出去", ("村要", "整村"), lambda n: False) == ()
