@@ -156,7 +156,7 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
         answer_type=answer_type(search_text if lang == "en" else text, lex),
         topic=" ".join([topic_of(search_text if lang == "en" else text, lang, tokenizer), *plan_words]).strip(), year=years[0] if years else None, status=status,
         level=lex.constraint("level", text), unit=_unit(text, lex), corrections=fixes,
-        quantity=next((units for _k, pat, units in lex.quantity_kinds if pat.search(search_text)), ()),
+        quantity=next((units for _k, pat, units in lex.quantity_kinds if pat.search(text if lang == "en" else search_text)), ()),  # not the glossary's terms (urban area → 面积)
         out_of_scope=oos.group(0) if oos else None, scope=lex.scope(search_text))
 
 

@@ -30,6 +30,7 @@ KB = factbase()
     ("一心两轴是什么意思？", "definition"), ("东坡镇在哪个位置？", "membership"),
     ("是否建设垃圾焚烧厂？", "yesno"), ("怎么保护耕地？", "overview"),
     ("How many key towns are there?", "count"), ("What is the urbanization rate in 2035?", "value"),
+    ("Which towns does the central urban area include?", "list"), ("那几个村要搬迁？", "list"),
 ])
 def test_answer_types(question: str, kind: str) -> None:
     assert analyse(question).answer_type == kind
@@ -192,3 +193,9 @@ def test_the_jurisdictions_name_leaves_the_topic(topic: str, names: list[str], l
     from retrieval.answering.pipeline import without_names
 
     assert without_names(topic, names) == left
+
+
+def test_an_english_question_asks_for_the_quantity_it_names_not_its_glossary_terms() -> None:
+    f = analyse("What are the flood control standards for the town area?")  # the glossary adds 面积
+    assert "平方公里" not in f.quantity
+    assert "平方公里" in analyse("What is the area of the town?").quantity
