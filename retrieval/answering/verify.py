@@ -72,10 +72,17 @@ def states_measure(question: str, text: str) -> bool:
     return re.search(rf"{_NUMERAL}+\s*[{_SAME_MEASURE[m.group(1)]}]", text) is not None
 
 
+_UNIT_NOUN = "镇乡村区县市组"  # a settlement noun: 乡镇 is counted as 15个镇和4个乡, 大村 as 80个中心村
+# Nouns that are themselves measures (几种类型, 几个层级): the count is said in the measure (5类, 三级).
+_MEASURE_NOUNS = ("类型", "种类", "类别", "层级", "级别", "等级", "层次", "方面")
+
+
 def counts(head: str, text: str) -> bool:
-    """``text`` gives a number of ``head``: ``6处省级文物保护单位``, ``重点镇4个``, ``三处…单位``."""
-    h = re.escape(head)
-    return re.search(rf"{_NUMERAL}+[^\d。；;，,\n]{{0,10}}{h}|{h}[^\d。；;\n]{{0,6}}\d", text) is not None
+    """``text`` gives a number of ``head``: ``6处省级文物保护单位``, ``重点镇4个``, ``三处…单位``; a head
+    that ends in a settlement noun also counts by that noun alone."""
+    heads = [head] + ([head[-1]] if head[-1] in _UNIT_NOUN else [])
+    return any(re.search(rf"{_NUMERAL}+[^\d。；;，,\n]{{0,10}}{re.escape(h)}|{re.escape(h)}[^\d。；;\n]{{0,6}}\d", text)
+               for h in heads)
 
 
 def _counted_head(frame: QuestionFrame) -> str | None:
@@ -88,9 +95,18 @@ def _counted_head(frame: QuestionFrame) -> str | None:
 
 
 def counted(text: str) -> str | None:
-    """The head (last two characters) of the noun a count question counts, if it names one."""
+    """The head (last two characters) of the noun a count question counts, if it names one: after a
+    modifier (几个依山而建的公园) the noun after 的. None where the noun is a measure (几种类型) or the
+    question counts in classes or levels (几类地块: the count is said as 6种, whatever the noun)."""
     m = _COUNTED.search(text)
-    return m.group(1)[-2:] if m else None
+    if not m or _COUNT_MEASURE.search(text):
+        return None
+    noun = m.group(1)
+    after = re.match(r"的([^\s\W\d的是呢吗啊了和与及要会能将被得在有划列属为几个多少]{2,14})", text[m.end():])
+    if after:
+        noun = after.group(1)
+    head = noun[-2:]
+    return None if head in _MEASURE_NOUNS else head
 
 
 def dates_only(text: str) -> bool:

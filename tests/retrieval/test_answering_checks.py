@@ -156,3 +156,13 @@ def test_a_phrase_that_starts_with_a_place_suffix_or_has_a_verb_is_no_place_name
     from retrieval.answering.analysis import unknown_places
 
     assert unknown_places("有哪几个村要整村迁出去", ("村要", "整村"), lambda n: False) == ()
+
+
+def test_what_a_count_counts_after_a_modifier_in_a_measure_or_by_its_settlement_noun() -> None:
+    from retrieval.answering.verify import counted, counts
+
+    assert counted("城区周边规划建几个依山而建的公园？") == "公园"  # the noun after 的
+    assert counted("村庄分成了几种类型？") is None  # the noun is a measure: said as 5类
+    assert counted("主要针对几类地块？") is None  # counted in classes: said as 6种
+    assert counts("乡镇", "市域所辖15个镇和4个乡") and counts("大村", "布局80个中心村")
+    assert not counts("公园", "规划街头游园17处。") and not counts("乡镇", "共有148个基层村")
