@@ -249,12 +249,15 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
     qb = bigrams(frame.text)
     feats = {"match": fit, "cover": len(bigrams(word) & qb) / (len(qb) or 1),
              "rank": rank_feature(used, rank), "named": 1.0 if named else 0.0}
-    out = [Candidate("list", text, cite(kb, used, rank), plan, ents, feats)]
+    member = any(e.kind in kinds for e in others) and frame.answer_type not in ("yesno", "membership")
+    # what the named member has or is (五分钟生活圈里配哪些设施) is not the list of its class
+    why = ("asks about a member",) if member else ()
+    out = [Candidate("list", text, cite(kb, used, rank), plan, ents, feats, violations=why)]
     if kinds == ("SpatialStructure",) and len(ents) == 1:  # the formula with what each part is
         parts, part_facts = _parts(kb, ents[0])
         if parts:
             out.insert(0, Candidate("list", sentence(text.rstrip("。") + "。其中" + "；".join(parts)),
-                                    cite(kb, used + part_facts, rank), plan, ents, dict(feats)))
+                                    cite(kb, used + part_facts, rank), plan, ents, dict(feats), violations=why))
     return out
 
 

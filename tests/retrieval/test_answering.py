@@ -199,3 +199,13 @@ def test_an_english_question_asks_for_the_quantity_it_names_not_its_glossary_ter
     f = analyse("What are the flood control standards for the town area?")  # the glossary adds 面积
     assert "平方公里" not in f.quantity
     assert "平方公里" in analyse("What is the area of the town?").quantity
+
+
+def test_a_question_about_one_member_is_not_answered_with_its_class() -> None:
+    member = analyse("云峰森林公园有哪些设施？")
+    lists = list_candidates(member, KB, "a", {})
+    assert lists and all("asks about a member" in problems(member, c) for c in lists)
+    whole = analyse("有哪些森林公园？")
+    assert not any("asks about a member" in problems(whole, c) for c in list_candidates(whole, KB, "a", {}))
+    yes = analyse("云峰森林公园是不是森林公园？")  # whether it is one: the class list answers
+    assert not any("asks about a member" in problems(yes, c) for c in list_candidates(yes, KB, "a", {}))
