@@ -209,3 +209,9 @@ def test_a_question_about_one_member_is_not_answered_with_its_class() -> None:
     assert not any("asks about a member" in problems(whole, c) for c in list_candidates(whole, KB, "a", {}))
     yes = analyse("云峰森林公园是不是森林公园？")  # whether it is one: the class list answers
     assert not any("asks about a member" in problems(yes, c) for c in list_candidates(yes, KB, "a", {}))
+
+
+def test_what_a_resident_pays_is_out_of_scope_but_what_a_project_costs_is_not() -> None:
+    assert analyse("今年暖气费每平米多少钱？").out_of_scope
+    assert analyse("景区门票多少钱？").out_of_scope
+    assert analyse("祠堂修缮要花多少钱？").out_of_scope is None  # a village plan's project table states it
