@@ -116,6 +116,15 @@ def dates_only(text: str) -> bool:
     return not states_number(text) and (years >= 3 or (years >= 2 and len(rest) < 12))
 
 
+# A statement of the plan's period: 规划期限 …, 2021年至2035年, 近期至2025年, 远景展望至2050年.
+_PERIOD = re.compile(r"规划期限|规划期为|(?:19|20)\d\d\s*年?\s*(?:至|—|–|-|～|~)\s*(?:19|20)\d\d\s*年?|近期至\s*(?:19|20)\d\d")
+_ASKS_PERIOD = re.compile(r"期限|哪一?年|几年|多少年|什么时候|何时|期末|近期|远期|远景|\bwhen\b|\bperiod\b|\bwhat year\b")
+
+
+def states_period(text: str) -> bool:
+    return _PERIOD.search(text) is not None
+
+
 def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     """Why ``c`` does not answer ``frame`` (empty: it does)."""
     out = list(c.violations)
@@ -138,6 +147,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("subject not stated")  # whether X is a Y: a list of Y without X does not say
     if dates_only(c.text) and "年" not in frame.quantity and c.features.get("idf_match", 0.0) < 1.0:
         out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
+    if states_period(c.text) and not c.features.get("idf_match", 0.0) and not _ASKS_PERIOD.search(frame.search_text):
+        out.append("plan period")  # only the year is shared: 到2035年建成什么样 is not 规划期限2021年至2035年
     head = _counted_head(frame)
     if head and c.source in ("text", "indicator") and not counts(head, c.text):
         out.append("counts something else")  # 几项非物质文化遗产 is not answered by 6处文物保护单位

@@ -166,3 +166,10 @@ def test_what_a_count_counts_after_a_modifier_in_a_measure_or_by_its_settlement_
     assert counted("主要针对几类地块？") is None  # counted in classes: said as 6种
     assert counts("乡镇", "市域所辖15个镇和4个乡") and counts("大村", "布局80个中心村")
     assert not counts("公园", "规划街头游园17处。") and not counts("乡镇", "共有148个基层村")
+
+
+def test_the_plan_period_answers_only_a_question_about_the_period() -> None:
+    period = _quoted("国土面积1436.8平方公里。规划期限：2021年至2035年。")
+    assert "plan period" in problems(analyse("到2035年全县要建成什么样？"), period)
+    assert "plan period" not in problems(analyse("规划期限是哪一年到哪一年？"), period)
+    assert "plan period" not in problems(analyse("到2035年全县要建成什么样？"), _quoted("到2035年，全面建成生态强县。"))
