@@ -112,13 +112,21 @@ def outline_candidates(frame: QuestionFrame, kb: FactBase, hits: Sequence[Hit]) 
     """``X包括哪些``: the subsection headings of the best-ranked numbered section the question names."""
     if frame.answer_type not in ("list", "overview", "count") or not hits:
         return []
-    for i, h in enumerate(hits[:2]):
+    # a section whose subsections two or more of the top hits come from: the question asks about its
+    # parts (哪几个方面修复生态 → 森林生态修复；水生态环境修复；矿山生态修复 …) even in other words
+    parts: dict[tuple[str, str | None], set[str]] = {}
+    for h in hits[:5]:
+        if h.passage.section is not None and len(h.passage.path) > 2:
+            parts.setdefault((h.passage.plan, h.passage.section), set()).add(h.passage.heading)
+    spread = {key for key, heads in parts.items() if len(heads) >= 2}
+    for i, h in enumerate(hits[:5]):
         top = h.passage
         if top.section is None or len(top.path) < 2:
             continue
         title = heading_title(top.path[1])
         tb = bigrams(title)
-        if not tb or len(tb & bigrams(frame.text)) / len(tb) < 0.5:
+        named = len(tb & bigrams(frame.text)) / len(tb) if tb else 0.0
+        if not (i < 2 and named >= 0.5) and (top.plan, top.section) not in spread:
             continue
         children = [p for p in kb.passages.values()
                     if p.plan == top.plan and p.section == top.section and len(p.path) > 2]
@@ -129,5 +137,5 @@ def outline_candidates(frame: QuestionFrame, kb: FactBase, hits: Sequence[Hit]) 
         firsts = list({p.heading: p for p in reversed(children)}.values())[::-1]
         cites = [Citation(p, p.text[:80]) for p in firsts]
         return [Candidate("outline", sentence(f"{title}包括：" + "；".join(shown)), cites, top.plan, [],
-                          {"match": len(tb & bigrams(frame.text)) / len(tb), "cover": 0.5, "rank": 1.0 / (1 + i)})]
+                          {"match": max(named, 0.5), "cover": 0.5, "rank": 1.0 / (1 + i)})]
     return []

@@ -36,4 +36,5 @@ def sentence(text: str) -> str:
 def heading_title(heading: str) -> str:
     """A heading without its number (``6.2 完善…`` → ``完善…``, ``第三条 …`` → ``…``)."""
     h = clean(heading)
-    return re.sub(r"^(?:第[一二三四五六七八九十百\d]+[章节条]|[\d.]+|\d+[、.．]|[一二三四五六七八九十]+、)\s*", "", h)
+    return re.sub(r"^(?:第[一二三四五六七八九十百\d]+[章节条]|\d+[、．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)+\.?|\d+(?=\s))\s*",
+                  "", h)

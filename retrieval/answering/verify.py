@@ -118,7 +118,7 @@ def dates_only(text: str) -> bool:
 
 # A statement of the plan's period: 规划期限 …, 2021年至2035年, 近期至2025年, 远景展望至2050年.
 _PERIOD = re.compile(r"规划期限|规划期为|(?:19|20)\d\d\s*年?\s*(?:至|—|–|-|～|~)\s*(?:19|20)\d\d\s*年?|近期至\s*(?:19|20)\d\d")
-_ASKS_PERIOD = re.compile(r"期限|哪一?年|几年|多少年|什么时候|何时|期末|近期|远期|远景|\bwhen\b|\bperiod\b|\bwhat year\b")
+_ASKS_PERIOD = re.compile(r"期限|规划期|哪一?年|到哪年|多少年|什么时候|何时|\bwhen\b|\bperiod\b|\bwhat year\b|\buntil\b")
 
 
 def states_period(text: str) -> bool:

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from ingest.quantities import quantities, unsupported_quantities
+from ingest.records import Passage
 from retrieval.answering.analysis import analyse
 from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
 from retrieval.answering.lexicon import LEXICON_DIR, lexicon
@@ -19,8 +20,9 @@ from retrieval.answering.types import Candidate, Citation
 from retrieval.answering.typos import Vocabulary, correct
 from retrieval.answering.verify import problems
 from retrieval.evaluate import question_sets
+from retrieval.facts import FactBase
 from tests.conftest import ROOT
-from tests.retrieval.answering_kb import factbase, passages
+from tests.retrieval.answering_kb import PLANS, factbase, passages
 
 KB = factbase()
 
@@ -113,6 +115,8 @@ def test_rendered_text_has_no_markup_or_layout_gaps() -> None:
     assert clean("城镇  开发\n\n\n边界") == "城镇开发\n边界"
     assert heading_title("6.2 完善公共服务") == "完善公共服务"
     assert heading_title("第三条 规划范围") == "规划范围"
+    assert heading_title("1、森林生态修复") == "森林生态修复" and heading_title("（二）措施") == "措施"
+    assert heading_title("2035年目标") == "2035年目标"  # a year is no section number
 
 
 def test_weights_name_the_set_they_were_fitted_on() -> None:
@@ -215,3 +219,17 @@ def test_what_a_resident_pays_is_out_of_scope_but_what_a_project_costs_is_not() 
     assert analyse("今年暖气费每平米多少钱？").out_of_scope
     assert analyse("景区门票多少钱？").out_of_scope
     assert analyse("祠堂修缮要花多少钱？").out_of_scope is None  # a village plan's project table states it
+
+
+def test_a_section_whose_parts_the_top_hits_come_from_is_offered_as_an_outline() -> None:
+    from retrieval.answering.candidates_text import outline_candidates
+    from retrieval.search import Hit
+
+    parts = [Passage(f"r{i}", "a", "4.4", "4.4", h, ("修复", "4.4 推进生态系统修复", h), f"{h}的措施。", 0, 6)
+             for i, h in enumerate(("1、森林生态修复", "2、矿山生态修复", "3、土壤环境修复"))]
+    kb = FactBase([], parts, PLANS)
+    hits = [Hit(p, 1.0, 1, 1, 1.0, 0.1, 0.3) for p in parts[:2]]
+    frame = analyse("从哪几个方面治理受损的环境？")  # in other words than the section's title
+    (outline,) = outline_candidates(frame, kb, hits)
+    assert outline.text == "推进生态系统修复包括：森林生态修复；矿山生态修复；土壤环境修复。"
+    assert outline_candidates(frame, kb, hits[:1]) == []  # one part retrieved: no sign the question asks for all

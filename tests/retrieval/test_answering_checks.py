@@ -173,3 +173,10 @@ def test_the_plan_period_answers_only_a_question_about_the_period() -> None:
     assert "plan period" in problems(analyse("到2035年全县要建成什么样？"), period)
     assert "plan period" not in problems(analyse("规划期限是哪一年到哪一年？"), period)
     assert "plan period" not in problems(analyse("到2035年全县要建成什么样？"), _quoted("到2035年，全面建成生态强县。"))
+
+
+def test_in_a_few_years_is_no_question_for_a_date_and_a_vision_is_no_question_for_the_period() -> None:
+    assert "月" not in analyse("再过几年到2025年，要达到啥目标？").quantity
+    assert "月" in analyse("这条铁路哪一年建成？").quantity
+    period = _quoted("规划期限：2021年至2035年。近期至2025年，远景展望至2050年。")
+    assert "plan period" in problems(analyse("到2025年要达到啥目标？"), period)
