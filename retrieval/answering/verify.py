@@ -81,7 +81,7 @@ def counts(head: str, text: str) -> bool:
     """``text`` gives a number of ``head``: ``6处省级文物保护单位``, ``重点镇4个``, ``三处…单位``; a head
     that ends in a settlement noun also counts by that noun alone."""
     heads = [head] + ([head[-1]] if head[-1] in _UNIT_NOUN else [])
-    return any(re.search(rf"{_NUMERAL}+[^\d。；;，,\n]{{0,10}}{re.escape(h)}|{re.escape(h)}[^\d。；;\n]{{0,6}}\d", text)
+    return any(re.search(rf"{_NUMERAL}+[^\d。；;，,\n]{{0,10}}{re.escape(h)}|{re.escape(h)}(?:[^\d。；;\n]|。(?=共|合计|总计)){{0,6}}\d", text)
                for h in heads)
 
 

@@ -32,7 +32,7 @@ KB = factbase()
     ("一心两轴是什么意思？", "definition"), ("东坡镇在哪个位置？", "membership"),
     ("是否建设垃圾焚烧厂？", "yesno"), ("怎么保护耕地？", "overview"),
     ("How many key towns are there?", "count"), ("What is the urbanization rate in 2035?", "value"),
-    ("Which towns does the central urban area include?", "list"), ("那几个村要搬迁？", "list"),
+    ("Which towns does the central urban area include?", "list"), ("那几个村要搬迁？", "list"), ("国家级文保单位是哪俩？", "list"),
 ])
 def test_answer_types(question: str, kind: str) -> None:
     assert analyse(question).answer_type == kind

@@ -166,6 +166,7 @@ def test_what_a_count_counts_after_a_modifier_in_a_measure_or_by_its_settlement_
     assert counted("主要针对几类地块？") is None  # counted in classes: said as 6种
     assert counts("乡镇", "市域所辖15个镇和4个乡") and counts("大村", "布局80个中心村")
     assert not counts("公园", "规划街头游园17处。") and not counts("乡镇", "共有148个基层村")
+    assert counts("层村", "中心村下属的基层村。共148个。") and not counts("点镇", "重点镇。全县148个村")
 
 
 def test_the_plan_period_answers_only_a_question_about_the_period() -> None:
