@@ -218,7 +218,8 @@ def class_cue(text: str) -> tuple[str, tuple[str, ...], str | None] | None:
 
 
 def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -> list[Candidate]:
-    cue = class_cue(frame.text)
+    english = frame.lang == "en"  # an English question names the class by its genre terms (glossary)
+    cue = class_cue(frame.search_text if english else frame.text)
     if cue is None or frame.answer_type not in ("list", "count", "membership", "overview", "yesno", "definition"):
         return []
     word, kinds, role = cue
@@ -242,7 +243,7 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
         if count and count.rstrip("：") in lead:
             count = ""
         text = sentence(f"{lead}{count}" + "、".join(labels))
-    others = [e for e in kb.mentioned(frame.text, plan, rank=rank) if e.label != word]
+    others = [e for e in kb.mentioned(frame.search_text if english else frame.text, plan, rank=rank) if e.label != word]
     named = any(e.kind in kinds for e in others) or (frame.answer_type not in ("list", "count") and bool(others))
     # a question that names one member asks about that member, not for the whole class
     fit = 0.2 if named else 1.0 if frame.answer_type in ("list", "count") else 0.5

@@ -88,7 +88,9 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
             if re.sub(r"\s+", "", text[a:b]).rstrip("。：:") in heads:
                 continue  # a heading line inside the passage says nothing by itself
             wb = bigrams(text[a:b])
-            scored.append((len(wb & tb) / (len(tb) or 1), len(wb & qb) / (len(qb) or 1), -(b - a), a, b))
+            # on a tie a list question wants the whole enumeration, any other the shortest window
+            size = (b - a) if frame.answer_type == "list" else -(b - a)
+            scored.append((len(wb & tb) / (len(tb) or 1), len(wb & qb) / (len(qb) or 1), size, a, b))
         if not scored:
             continue
         for over, qover, _neg, a, b in sorted(scored, reverse=True)[:3]:

@@ -233,3 +233,21 @@ def test_a_section_whose_parts_the_top_hits_come_from_is_offered_as_an_outline()
     (outline,) = outline_candidates(frame, kb, hits)
     assert outline.text == "推进生态系统修复包括：森林生态修复；矿山生态修复；土壤环境修复。"
     assert outline_candidates(frame, kb, hits[:1]) == []  # one part retrieved: no sign the question asks for all
+
+
+def test_an_english_question_names_a_class_by_its_genre_terms() -> None:
+    lists = list_candidates(analyse("Which forest parks are there?"), KB, "a", {})
+    assert lists and "云峰森林公园" in lists[0].text
+
+
+def test_a_list_question_prefers_the_whole_enumeration_on_a_tie() -> None:
+    from retrieval.answering.candidates_text import text_candidates
+    from retrieval.search import Hit
+
+    items = "".join(f"\n- {n}（县级文物保护单位）" for n in ("甲桥遗址", "乙村戏楼", "丙氏宗祠", "丁家石桥"))
+    text = ("全镇共有省级文物保护单位1处、县级文物保护单位4处：" + items
+            + "\n文物保护单位保护范围内不得进行其他建设工程，建设控制地带内新建建筑的高度、体量和色彩应与文物环境相协调。")
+    p = Passage("e1", "a", "9.1", "9.1", "9.1 文物保护单位", ("历史文化", "9.1 文物保护单位"), text, 0, len(text))
+    hit = Hit(p, 1.0, 1, 1, 1.0, 0.5, 0.5)
+    listed = text_candidates(analyse("有哪些文物保护单位？"), [hit])
+    assert any(all(x in c.text for x in ("甲桥", "乙村", "丙氏", "丁家")) for c in listed)
