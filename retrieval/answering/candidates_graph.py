@@ -217,6 +217,9 @@ def class_cue(text: str) -> tuple[str, tuple[str, ...], str | None] | None:
     return None
 
 
+_ASKS_WHICH = re.compile(r"是什么|是啥|是哪|叫什么|叫啥|名字|名称|具体|\bwhich\b|\bname")
+
+
 def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -> list[Candidate]:
     english = frame.lang == "en"  # an English question names the class by its genre terms (glossary)
     cue = class_cue(frame.search_text if english else frame.text)
@@ -251,8 +254,12 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
     feats = {"match": fit, "cover": len(bigrams(word) & qb) / (len(qb) or 1),
              "rank": rank_feature(used, rank), "named": 1.0 if named else 0.0}
     member = any(e.kind in kinds for e in others) and frame.answer_type not in ("yesno", "membership")
-    # what the named member has or is (五分钟生活圈里配哪些设施) is not the list of its class
+    # what the named member has or is (五分钟生活圈里配哪些设施) is not the list of its class; a heritage
+    # figure (1项国家级非物质文化遗产) is a count: it does not say which one
     why = ("asks about a member",) if member else ()
+    if kinds == ("HeritageFigure",) and frame.answer_type != "count" \
+            and (frame.answer_type != "overview" or _ASKS_WHICH.search(frame.text)):
+        why = (*why, "a count, not the names")
     out = [Candidate("list", text, cite(kb, used, rank), plan, ents, feats, violations=why)]
     if kinds == ("SpatialStructure",) and len(ents) == 1:  # the formula with what each part is
         parts, part_facts = _parts(kb, ents[0])

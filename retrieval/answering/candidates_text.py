@@ -41,6 +41,7 @@ def _windows(text: str, whole: bool = False) -> list[tuple[int, int]]:
 
 
 _CURRENT = re.compile(r"现状|目前|现有|基期")
+_PLANNED = re.compile(r"规划|(?:到|至)\s*20\d\d|目标|将")
 _TARGET_YEAR = re.compile(r"(?:到|至|于)\s*(20\d\d)\s*年")
 _YEAR_WORD = re.compile(r"(20\d\d)\s*年")
 _ANY_YEAR = re.compile(r"(?:19|20)\d\d")
@@ -53,6 +54,8 @@ def text_violations(frame: QuestionFrame, quote: str, passage: str = "") -> tupl
     out = []
     if frame.status == "Planned" and _CURRENT.search(quote[:12]):
         out.append("status")
+    elif frame.status == "Current" and _PLANNED.search(quote) and not _CURRENT.search(quote):
+        out.append("status")  # 现在有多少张床位 is not answered by 规划床位80张
     years = {int(y) for y in _TARGET_YEAR.findall(quote)}
     if frame.year and years and frame.year not in years:
         out.append("year")

@@ -109,6 +109,18 @@ def counted(text: str) -> str | None:
     return None if head in _MEASURE_NOUNS else head
 
 
+# "那项国家级非物质文化遗产是什么": the question points at counted items and asks which they are.
+_POINTED = re.compile(r"那[一二两三四五六七八九十\d]*[项处个座所条家]([^\s\W\d]{2,14}?)"
+                      r"(?=具体|分别|到底|究竟|是|叫|都|有|在|呢|吗|啊|[？?，,。]|$)")
+_ASKS_WHICH = re.compile(r"是什么|是啥|是哪|叫什么|叫啥|名字|名称|具体|分别")
+
+
+def pointed_head(frame: QuestionFrame) -> str | None:
+    """The head of the counted thing a question asks the identity of (``那5项省级非遗分别是什么`` → 非遗)."""
+    m = _POINTED.search(frame.text)
+    return m.group(1)[-2:] if m and _ASKS_WHICH.search(frame.text) else None
+
+
 def dates_only(text: str) -> bool:
     """``text`` says little but years: a plan period (``2021年至2035年，近期至2025年``)."""
     years = len(_YEAR_MENTION.findall(text))
@@ -149,6 +161,10 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
     if states_period(c.text) and not c.features.get("idf_match", 0.0) and not _ASKS_PERIOD.search(frame.search_text):
         out.append("plan period")  # only the year is shared: 到2035年建成什么样 is not 规划期限2021年至2035年
+    which = pointed_head(frame)
+    if which and c.source in ("text", "indicator", "list") and counts(which, c.text) \
+            and not re.search(r"[（(][^）)]{2,}[）)]|[：:]\S", c.text):
+        out.append("a count, not the names")  # 1项国家级非物质文化遗产 does not say which one it is
     head = _counted_head(frame)
     if head and c.source in ("text", "indicator") and not counts(head, c.text):
         out.append("counts something else")  # 几项非物质文化遗产 is not answered by 6处文物保护单位

@@ -181,3 +181,40 @@ def test_in_a_few_years_is_no_question_for_a_date_and_a_vision_is_no_question_fo
     assert "月" in analyse("这条铁路哪一年建成？").quantity
     period = _quoted("规划期限：2021年至2035年。近期至2025年，远景展望至2050年。")
     assert "plan period" in problems(analyse("到2025年要达到啥目标？"), period)
+
+
+def test_a_current_figure_is_not_answered_with_a_planned_one() -> None:
+    planned = _quoted("镇卫生院（规划床位80张），区域养老服务中心1处。")
+    assert "status" in planned.violations or "status" in text_violations(analyse("镇卫生院现在有多少张床位？"),
+                                                                       planned.text)
+    assert "status" not in text_violations(analyse("镇卫生院规划多少张床位？"), planned.text)
+    assert "status" not in text_violations(analyse("现在有多少地质灾害隐患点？"), "全镇现有地质灾害隐患点9处。")
+
+
+def test_a_heritage_count_does_not_say_which_item_it_is() -> None:
+    from retrieval.answering.candidates_graph import list_candidates
+
+    facts = [Fact("HeritageFigure", "国家级非物质文化遗产", "国家级非物质文化遗产", "h1", "1项国家级非物质文化遗产",
+                  0, 12, (("count", 1), ("level", "国家级")))]
+    text = "1项国家级非物质文化遗产。"
+    kb = FactBase(facts, [Passage("h1", "a", "5.5", "5.5", "5.5 历史文化", ("历史文化",), text, 0, len(text))], PLANS)
+    which = analyse("那项国家级非物质文化遗产是什么？")
+    assert all("a count, not the names" in problems(which, c) for c in list_candidates(which, kb, "a", {}))
+    many = analyse("有几项国家级非物质文化遗产？")
+    assert not any("a count, not the names" in problems(many, c) for c in list_candidates(many, kb, "a", {}))
+
+
+def test_weather_prices_school_districts_and_bus_times_are_out_of_scope() -> None:
+    for q in ("明天會下雨嗎？", "县城商品房现在均价多少？", "中心小学的学区是怎么划分的？", "平泉哪家医院看病最好？",
+              "What time does the first bus leave?"):
+        assert analyse(q).out_of_scope, q
+    assert analyse("下大雨时城区会不会内涝？").out_of_scope is None
+
+
+def test_which_items_a_count_points_at_is_not_answered_by_the_count() -> None:
+    which = analyse("那项国家级非物质文化遗产具体是什么？")
+    count = _quoted("加强1项国家级非物质文化遗产、7项省级非物质文化遗产的传承与保护工作。")
+    named = _quoted("其中国家级1项（砚台制作技艺）、省级5项。")
+    assert "a count, not the names" in problems(which, count)
+    assert "a count, not the names" not in problems(which, named)
+    assert "a count, not the names" not in problems(analyse("有几项国家级非物质文化遗产？"), count)
