@@ -89,7 +89,7 @@ def topic_of(text: str, lang: str, tokenizer: object = None) -> str:
 
 
 _PLACE_SUFFIX = "村屯庄寨营"
-_NOT_A_NAME = re.compile(r"[类个些级种哪几多每各该本这那要是在的会能将被把]")  # measure, question and function words
+_NOT_A_NAME = re.compile(r"[类个些级种哪几多每各该本这那要是在的会能将被把有还没不]")  # measure, question, function words
 
 
 def unknown_places(text: str, unseen: tuple[str, ...], occurs: object) -> tuple[str, ...]:
@@ -102,7 +102,7 @@ def unknown_places(text: str, unseen: tuple[str, ...], occurs: object) -> tuple[
             continue
         ends = [j for j in range(i + len(w), min(len(text), i + len(w) + 3) + 1)
                 if text[j - 1] in _PLACE_SUFFIX and j - i >= 3]
-        if ends and text[i] not in _PLACE_SUFFIX and not _NOT_A_NAME.search(text[i:ends[-1]]) and not occurs(text[i:ends[-1]]):  # type: ignore[operator]
+        if ends and text[i] not in _PLACE_SUFFIX + "省市县区镇乡" and not _NOT_A_NAME.search(text[i:ends[-1]]) and not occurs(text[i:ends[-1]]):  # type: ignore[operator]
             out.append(text[i:ends[-1]])
     return tuple(dict.fromkeys(out))
 

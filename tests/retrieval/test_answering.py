@@ -70,6 +70,8 @@ def test_gazetteer_routes_a_named_county_or_town() -> None:
     assert route("Yishui urbanization rate", g, None, served).plans == ("b",)
     assert foreign_plan("丙河市国土空间总体规划里人口多少", g) == "丙河市"
     assert foreign_plan("甲山县国土空间总体规划里人口多少", g) is None
+    assert foreign_plan("甲山中心城区规划了几处公园？", g) is None  # a verb, and a part of a served county
+    assert foreign_plan("丙河区的规划里人口多少", g) == "丙河区"
 
 
 def test_indicator_candidates_respect_status_and_year() -> None:
@@ -153,6 +155,8 @@ def test_a_village_the_plan_never_names_is_an_unknown_place() -> None:
     assert unknown_places("王家营村是中心村吗", ("王家", "营村"), lambda n: n in corpus) == ("王家营村",)
     assert unknown_places("属于哪一类村庄", ("一类",), lambda n: n in corpus) == ()  # a category, not a name
     assert unknown_places("中心村有几个", ("中心",), lambda n: n in corpus) == ()  # the plan names it
+    assert unknown_places("甲江县丙塘村是不是中心村", ("县丙塘",), lambda n: n in corpus) == ()  # starts at 县
+    assert unknown_places("村里还有村小不", ("还有",), lambda n: n in corpus) == ()  # 还有 is no name
 
 
 def test_a_figure_about_another_subject_is_rejected() -> None:
