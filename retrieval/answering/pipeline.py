@@ -149,7 +149,7 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
                       related=_related(hits))
     ranked = score(frame, cands, hits)
     threshold = weights()["answer_threshold"]
-    ok = [c for c in ranked if not problems(frame, c)]
+    ok = grounded([c for c in ranked if not problems(frame, c)], hits)
     if frame.year and any(c.source == "indicator" and any(e.first("targetYear") == frame.year for e in c.entities)
                           for c in ok):
         # the graph states the figure for the year asked: a quote that names no year is not the answer
@@ -184,6 +184,15 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
     return Answer(False, DECLINE[lang], "declined", related=_related(hits[:3]), confidence=topic)
 
 
+def grounded(cands: list[Candidate], hits: Sequence[Hit]) -> list[Candidate]:
+    """``cands`` that may answer: where no passage of the plan holds any of the question's words (BM25
+    matched nothing), only a candidate that states one of them (a graph fact, a heading); the dense
+    ranker's nearest text alone is not enough."""
+    if hits and all(h.bm25_rank is None for h in hits):
+        return [c for c in cands if c.features.get("idf_match", 0.0) > 0]
+    return cands
+
+
 def _related(hits: Sequence[Hit]) -> list[Citation]:
     return [Citation(h.passage, (sentences(h.passage.text) or [h.passage.text])[0]) for h in hits]
 
@@ -195,17 +204,19 @@ def without_names(topic: str, names: Sequence[str]) -> str:
     """``topic`` without the jurisdiction's names however the segmenter split them (``平泉市县级`` may
     give ``平泉 市 县级``): the name, its stem, and a lone administrative suffix right after the stem."""
     forms = {a for n in names for a in aliases(n)}
-    out: list[str] = []
-    after_name = False
-    for w in topic.split():
-        if w in forms or (after_name and w in _ADMIN):
-            after_name = w in forms
+    words, out, i = topic.split(), [], 0
+    while i < len(words):
+        n = next((n for n in (3, 2, 1) if "".join(words[i:i + n]) in forms), 0)  # 青 岚县 is 青岚县
+        if n:
+            i += n
+            if i < len(words) and words[i] in _ADMIN:  # 平泉 市
+                i += 1
             continue
-        out.append(w)
-        after_name = False
+        out.append(words[i])
+        i += 1
     rest = " ".join(out)
-    for n in sorted(forms, key=len, reverse=True):  # a name inside a longer word
-        rest = rest.replace(n, " ")
+    for form in sorted(forms, key=len, reverse=True):  # a name inside a longer word
+        rest = rest.replace(form, " ")
     return " ".join(rest.split())
 
 

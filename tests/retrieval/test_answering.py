@@ -196,6 +196,7 @@ def test_a_quote_that_states_a_list_answer_carries_its_entities() -> None:
     ("甲山县 重点镇", ["甲山县"], "重点镇"),
     ("甲山 的 市场", ["甲山县"], "的 市场"),  # the stem, and 市 here is not the name's suffix
     ("甲山县城 风貌", ["甲山县"], "城 风貌"),  # inside a longer word
+    ("甲 山县 养老 床位", ["甲山县"], "养老 床位"),  # the segmenter split the name itself
 ])
 def test_the_jurisdictions_name_leaves_the_topic(topic: str, names: list[str], left: str) -> None:
     from retrieval.answering.pipeline import without_names
@@ -255,3 +256,18 @@ def test_a_list_question_prefers_the_whole_enumeration_on_a_tie() -> None:
     hit = Hit(p, 1.0, 1, 1, 1.0, 0.5, 0.5)
     listed = text_candidates(analyse("有哪些文物保护单位？"), [hit])
     assert any(all(x in c.text for x in ("甲桥", "乙村", "丙氏", "丁家")) for c in listed)
+
+
+def test_when_no_passage_holds_a_word_of_the_question_the_nearest_text_does_not_answer() -> None:
+    from retrieval.answering.pipeline import grounded
+    from retrieval.search import Hit
+
+    p = passages()[0]
+    quote = Candidate("text", "现状常住人口30.5万人。", [Citation(p, "现状常住人口30.5万人。")], "a",
+                      features={"idf_match": 0.0})
+    named = Candidate("text", "常住人口达到35万人。", [Citation(p, "常住人口达到35万人。")], "a",
+                      features={"idf_match": 0.5})
+    dense_only = [Hit(p, 1.0, None, 1, 0.0, 0.0, 0.6)]
+    assert grounded([quote, named], dense_only) == [named]
+    both = [Hit(p, 1.0, 1, 1, 3.0, 0.5, 0.6)]
+    assert grounded([quote, named], both) == [quote, named]  # BM25 found the question's words
