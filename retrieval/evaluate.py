@@ -141,10 +141,10 @@ def question_sets(data: Path) -> dict[str, list[Question]]:
     split = json.loads((data / "dev_split.json").read_text(encoding="utf-8"))
     sets = {name: load_questions(data / "dev_questions.jsonl", split[name], split["plan"])
             for name in ("tune", "dev-heldout")}
-    named = {"tune2": "tune2_questions.jsonl", "heldout": "heldout_questions.jsonl"}
-    numbered = sorted((f for f in data.glob("heldout*_questions.jsonl") if f.name[7:-16].isdigit()),
-                      key=lambda f: int(f.name[7:-16]))  # heldout2 … heldoutN, in order
-    for name, path in [*((n, data / f) for n, f in named.items()), *((f.name[:-16], f) for f in numbered)]:
+    named = [("tune2", data / "tune2_questions.jsonl"), ("heldout", data / "heldout_questions.jsonl")]
+    numbered = sorted((int(m.group(1)), f) for f in data.glob("heldout*_questions.jsonl")
+                      if (m := re.fullmatch(r"heldout(\d+)_questions\.jsonl", f.name)))  # heldout2 … heldoutN
+    for name, path in [*named, *((f"heldout{n}", f) for n, f in numbered)]:
         if path.exists():
             sets[name] = load_questions(path)
     return sets

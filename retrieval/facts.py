@@ -14,7 +14,7 @@ from typing import Any
 
 from ingest.records import Fact, Passage, PlanMeta, Ref, Value
 
-_SUFFIXES = ("镇", "乡", "县", "市", "区", "村")
+ADMIN_SUFFIXES = ("镇", "乡", "县", "市", "区", "村")
 # Genre type words: "X省级自然保护区" is also called "X".
 _TYPE_WORDS = ("国家级自然保护区", "省级自然保护区", "自然保护区", "国家森林公园", "省级森林公园", "森林公园",
                "自然公园", "湿地公园", "地质公园", "生态景观廊道", "生态廊道", "生态屏障")
@@ -51,7 +51,7 @@ def aliases(label: str) -> set[str]:
     """Ways a resident may name an entity: the label, its stem without an administrative suffix, and
     Arabic minutes for Chinese ones (``十五分钟生活圈`` → ``15分钟生活圈``)."""
     out = {label}
-    if label.endswith(_SUFFIXES) and len(label) >= 3:
+    if label.endswith(ADMIN_SUFFIXES) and len(label) >= 3:
         out.add(label[:-1])
     for word in _TYPE_WORDS:
         if label.endswith(word) and len(label) - len(word) >= 2:
@@ -69,8 +69,8 @@ _TITLE_CHAIN = re.compile(rf"^((?:{_UNIT})+?)(?=国土空间|村庄规划|村庄
 
 
 def title_units(title: str) -> list[str]:
-    """The administrative units a plan title names, outermost first: ``楠江县柏坪镇桂塘村村庄规划`` →
-    [``楠江县``, ``柏坪镇``, ``桂塘村``]. A chain the units cannot tile (a suffix character inside a name,
+    """The administrative units a plan title names, outermost first: ``甲江县乙坪镇丙塘村村庄规划`` →
+    [``甲江县``, ``乙坪镇``, ``丙塘村``]. A chain the units cannot tile (a suffix character inside a name,
     ``新乡市``) is one unit."""
     m = _TITLE_CHAIN.match(title.strip())
     if not m:
@@ -86,10 +86,7 @@ def place_names(title: str) -> set[str]:
     规划`` → {``甲山县``, ``甲山``}; a township plan ``甲山县乙镇…`` → {``乙镇``} (a one-character stem is no
     name)."""
     units = title_units(title)
-    if not units:
-        return set()
-    unit = units[-1]
-    return {unit, unit[:-1]} if len(unit) >= 3 else {unit}
+    return aliases(units[-1]) if units else set()
 
 
 class FactBase:

@@ -12,6 +12,7 @@ from retrieval.answering.analysis import QuestionFrame
 from retrieval.answering.lexicon import lexicon
 from retrieval.answering.render import sentence
 from retrieval.answering.types import Candidate, Citation
+from retrieval.answering.verify import ASKS_WHICH
 from retrieval.facts import Entity, FactBase
 from retrieval.text import bigrams, sentence_with
 
@@ -217,9 +218,6 @@ def class_cue(text: str) -> tuple[str, tuple[str, ...], str | None] | None:
     return None
 
 
-_ASKS_WHICH = re.compile(r"是什么|是啥|是哪|叫什么|叫啥|名字|名称|具体|\bwhich\b|\bname")
-
-
 def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -> list[Candidate]:
     english = frame.lang == "en"  # an English question names the class by its genre terms (glossary)
     cue = class_cue(frame.search_text if english else frame.text)
@@ -258,7 +256,7 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
     # figure (1项国家级非物质文化遗产) is a count: it does not say which one
     why = ("asks about a member",) if member else ()
     if kinds == ("HeritageFigure",) and frame.answer_type != "count" \
-            and (frame.answer_type != "overview" or _ASKS_WHICH.search(frame.text)):
+            and (frame.answer_type != "overview" or ASKS_WHICH.search(frame.text)):
         why = (*why, "a count, not the names")
     out = [Candidate("list", text, cite(kb, used, rank), plan, ents, feats, violations=why)]
     if kinds == ("SpatialStructure",) and len(ents) == 1:  # the formula with what each part is

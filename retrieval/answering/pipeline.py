@@ -21,7 +21,7 @@ from retrieval.answering.scoring import on_topic, score, weights
 from retrieval.answering.types import Answer, Candidate, Citation
 from retrieval.answering.typos import Vocabulary
 from retrieval.answering.verify import problems
-from retrieval.facts import FactBase, aliases, place_names, title_units
+from retrieval.facts import ADMIN_SUFFIXES, FactBase, aliases, place_names, title_units
 from retrieval.text import sentences
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class Context:
             vocab = Vocabulary.from_terms(terms, "\n".join([*texts, *heads]), common)
             meta = self.kb.plans.get(plan)
             units = title_units(meta.title) if meta else []
-            vocab.protected = frozenset({*units, *(u[:-1] for u in units if len(u) >= 3)})  # never "corrected"
+            vocab.protected = frozenset(a for u in units for a in aliases(u))  # never "corrected"
             kb.memo[key] = vocab
         return kb.memo[key]  # type: ignore[no-any-return]
 
@@ -197,19 +197,17 @@ def _related(hits: Sequence[Hit]) -> list[Citation]:
     return [Citation(h.passage, (sentences(h.passage.text) or [h.passage.text])[0]) for h in hits]
 
 
-_ADMIN = ("省", "市", "县", "区", "镇", "乡", "村")
-
-
 def without_names(topic: str, names: Sequence[str]) -> str:
-    """``topic`` without the jurisdiction's names however the segmenter split them (``平泉市县级`` may
-    give ``平泉 市 县级``): the name, its stem, and a lone administrative suffix right after the stem."""
+    """``topic`` without the jurisdiction's names however the segmenter split them (``甲山市县级`` may
+    give ``甲山 市 县级``, ``甲山县`` may give ``甲 山县``): the name, its stem, and a lone administrative
+    suffix right after the stem."""
     forms = {a for n in names for a in aliases(n)}
     words, out, i = topic.split(), [], 0
     while i < len(words):
-        n = next((n for n in (3, 2, 1) if "".join(words[i:i + n]) in forms), 0)  # 青 岚县 is 青岚县
+        n = next((n for n in (3, 2, 1) if "".join(words[i:i + n]) in forms), 0)
         if n:
             i += n
-            if i < len(words) and words[i] in _ADMIN:  # 平泉 市
+            if i < len(words) and words[i] in ADMIN_SUFFIXES:
                 i += 1
             continue
         out.append(words[i])

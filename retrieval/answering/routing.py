@@ -100,7 +100,7 @@ def _ordered(plans: set[str], ranked: Sequence[str]) -> tuple[str, ...]:
 
 
 # "甲县国土空间总体规划", "甲县的规划" (a plan named outright), not "甲县中心城区规划了…" (a verb)
-_PLAN_NAMED = re.compile(r"([\u4e00-\u9fff]{2,6}?[省市县区旗])(?:的)?(?:国土空间|总体规划|规划(?![了有建设布将要中]))")
+_PLAN_NAMED = re.compile(r"([\u4e00-\u9fff]{2,6}?[省市县区旗])(?:的)?(?:国土空间|总体规划|规划(?![了有建设布将要]))")
 
 
 def foreign_plan(text: str, gazetteer: Gazetteer) -> str | None:
@@ -109,6 +109,6 @@ def foreign_plan(text: str, gazetteer: Gazetteer) -> str | None:
         name = m.group(1)
         stem = _ADMIN_SUFFIX.sub("", name)
         if name not in gazetteer.jurisdictions and stem not in gazetteer.jurisdictions \
-                and name not in gazetteer.places and not gazetteer.find(name):  # 平泉中心城区 is 平泉's
+                and name not in gazetteer.places and not gazetteer.find(name):  # 甲山中心城区 is 甲山's
             return name
     return None

@@ -80,6 +80,8 @@ _MEASURE_NOUNS = ("类型", "种类", "类别", "层级", "级别", "等级", "�
 def counts(head: str, text: str) -> bool:
     """``text`` gives a number of ``head``: ``6处省级文物保护单位``, ``重点镇4个``, ``三处…单位``; a head
     that ends in a settlement noun also counts by that noun alone."""
+    if not head:
+        return False
     heads = [head] + ([head[-1]] if head[-1] in _UNIT_NOUN else [])
     return any(re.search(rf"{_NUMERAL}+[^\d。；;，,\n]{{0,10}}{re.escape(h)}|{re.escape(h)}(?:[^\d。；;\n]|。(?=共|合计|总计)){{0,6}}\d", text)
                for h in heads)
@@ -112,13 +114,13 @@ def counted(text: str) -> str | None:
 # "那项国家级非物质文化遗产是什么": the question points at counted items and asks which they are.
 _POINTED = re.compile(r"那[一二两三四五六七八九十\d]*[项处个座所条家]([^\s\W\d]{2,14}?)"
                       r"(?=具体|分别|到底|究竟|是|叫|都|有|在|呢|吗|啊|[？?，,。]|$)")
-_ASKS_WHICH = re.compile(r"是什么|是啥|是哪|叫什么|叫啥|名字|名称|具体|分别")
+ASKS_WHICH = re.compile(r"是什么|是啥|是哪|叫什么|叫啥|名字|名称|具体|分别|\bwhich\b|\bnames?\b")  # which one it is
 
 
 def pointed_head(frame: QuestionFrame) -> str | None:
     """The head of the counted thing a question asks the identity of (``那5项省级非遗分别是什么`` → 非遗)."""
     m = _POINTED.search(frame.text)
-    return m.group(1)[-2:] if m and _ASKS_WHICH.search(frame.text) else None
+    return m.group(1)[-2:] if m and ASKS_WHICH.search(frame.text) else None
 
 
 def dates_only(text: str) -> bool:

@@ -72,6 +72,7 @@ def test_gazetteer_routes_a_named_county_or_town() -> None:
     assert foreign_plan("甲山县国土空间总体规划里人口多少", g) is None
     assert foreign_plan("甲山中心城区规划了几处公园？", g) is None  # a verb, and a part of a served county
     assert foreign_plan("丙河区的规划里人口多少", g) == "丙河区"
+    assert foreign_plan("丙河市规划中人口多少", g) == "丙河市"
 
 
 def test_indicator_candidates_respect_status_and_year() -> None:
