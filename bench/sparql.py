@@ -1,5 +1,5 @@
 """Bench: our /sparql (a real `plankg serve`) beside `oxigraph serve-read-only --union-default-graph` loaded
-with the same graph.trig, in one run, loopback only, keep-alive connections on both sides.
+with the same plan graphs, in one run, loopback only, keep-alive connections on both sides.
 
     .venv/bin/python bench/sparql.py [--n 40] [--seconds 8] [--data-dir DIR] [--max-seconds 240]
 
@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import ROOT, ensure_build, free_port, percentile, serve, stop, table  # noqa: E402
 from kg.examples import BY_ID, EXAMPLES  # noqa: E402
+from kg.native import graph_files  # noqa: E402
 
 OXIGRAPH = ROOT / ".venv" / "bin" / "oxigraph"
 LIGHT, HEAVY = "keytown-and-pole", "counts-per-plan"
@@ -68,8 +69,8 @@ def fresh(query: str) -> str:
     return f"{query}\n# request {os.getpid()}-{next(_COUNTER)}-{time.perf_counter_ns()}\n"
 
 
-def start_oxigraph(trig: Path, location: Path) -> tuple[subprocess.Popen[bytes], str]:
-    subprocess.run([str(OXIGRAPH), "load", "--location", str(location), "--file", str(trig)],
+def start_oxigraph(graphs: list[Path], location: Path) -> tuple[subprocess.Popen[bytes], str]:
+    subprocess.run([str(OXIGRAPH), "load", "--location", str(location), "--file", *map(str, graphs)],
                    check=True, capture_output=True)  # fmt: skip
     port = free_port()
     proc = subprocess.Popen([str(OXIGRAPH), "serve-read-only", "--location", str(location), "--bind",
@@ -215,9 +216,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.data_dir or str(Path(tmp) / "data")
         ensure_build(data_dir)
-        trig = (Path(data_dir) / "current").resolve() / "graph.trig"
+        build_dir = (Path(data_dir) / "current").resolve()
+        graphs = graph_files(build_dir, "nq")
         ours, base = serve(data_dir, workers=2, PLANKG_SPARQL_PER_CLIENT="8", PLANKG_SPARQL_QUEUE_WAIT="10")
-        theirs, ox_url = start_oxigraph(trig, Path(tmp) / "oxigraph")
+        theirs, ox_url = start_oxigraph(graphs, Path(tmp) / "oxigraph")
         urls = {"plankg": base + "/sparql", "oxigraph": ox_url}
         try:
             lat = latency(urls, args.n, args.max_seconds)
@@ -226,7 +228,7 @@ def main() -> int:
                 got = {side: throughput(url, BY_ID[name].query, 8, args.seconds) for side, url in urls.items()}
                 (ro, _oko, eo), (rx, _okx, ex) = got["plankg"], got["oxigraph"]
                 tput.append([name, f"{ro:.0f} ({eo} errors)", f"{rx:.0f} ({ex} errors)", f"{ro / rx:.0%}"])
-            parts = breakdown(trig.parent, urls, 4 * args.n)
+            parts = breakdown(build_dir, urls, 4 * args.n)
             floor = gunicorn_floor(4 * args.n)
         finally:
             stop(ours)

@@ -2,8 +2,8 @@
 
 Settings (``open_store``):
 - ``oxigraph`` (default): Oxigraph through oxrdflib. Opens the build's ``oxigraph/`` directory
-  read-only (written once by ``write_graph_files``); without it, loads ``graph.trig`` into memory.
-- ``memory``: rdflib's in-memory store, parsed from ``graph.trig``.
+  read-only; without it, loads the plan graphs (``kg.native.graph_files``) into memory.
+- ``memory``: rdflib's in-memory store, parsed from the plan graphs' TriG files.
 - ``sparql:<query-endpoint-url>``: a remote SPARQL 1.1 endpoint through rdflib's ``SPARQLStore``
   (read-only). The server must itself answer the default graph as the union of the named graphs
   (``oxigraph serve --union-default-graph``, Fuseki ``tdb2:unionDefaultGraph``).
@@ -65,10 +65,11 @@ def open_store(setting: str, build_dir: Path) -> Dataset:
     """Open the plan graphs of ``build_dir`` (or a remote endpoint) as a read-mostly Dataset."""
     if setting == "memory":
         ds = Dataset(store="Memory", default_union=True)
-        with quiet_dataset_deprecations(), (build_dir / GRAPH_FILE).open("rb") as source:
-            # rdflib's own parser keeps plain literals plain ("x", not "x"^^xsd:string as Oxigraph's
-            # parser spells them), so a query's "万人" matches in rdflib's engine.
-            ds.parse(file=source, format="trig")
+        for path in _graph_files(build_dir, "trig"):
+            with quiet_dataset_deprecations(), path.open("rb") as source:
+                # rdflib's own parser keeps plain literals plain ("x", not "x"^^xsd:string as Oxigraph's
+                # parser spells them), so a query's "万人" matches in rdflib's engine.
+                ds.parse(file=source, format="trig")
         bind_prefixes(ds)
         return ds
     if setting == "oxigraph":
@@ -86,14 +87,21 @@ def _open_oxigraph(build_dir: Path) -> Dataset:
     if directory.is_dir():
         inner = ox.Store.read_only(str(directory))
     else:
-        trig = build_dir / GRAPH_FILE
-        if not trig.is_file():
-            raise StoreError(f"{build_dir} holds neither {OXIGRAPH_DIR}/ nor {GRAPH_FILE}")
         inner = ox.Store()
-        inner.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+        for path in _graph_files(build_dir, "nq"):
+            inner.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]))
     ds = Dataset(store=OxigraphStore(store=inner), default_union=True)
     bind_prefixes(ds)
     return ds
+
+
+def _graph_files(build_dir: Path, suffix: str) -> list[Path]:
+    from kg.native import graph_files
+
+    try:
+        return graph_files(build_dir, suffix)
+    except FileNotFoundError as err:
+        raise StoreError(str(err)) from err
 
 
 def _open_sparql(query_url: str) -> Dataset:

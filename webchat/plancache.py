@@ -4,7 +4,8 @@
 once and then only read (builds hard-link or concatenate these files):
 - ``plans.jsonl`` ``sections.jsonl`` ``passages.jsonl`` ``facts.jsonl``: the plan's records, the lines
   a build's record files are the concatenation of;
-- ``graph.nq`` and ``graph.trig``: the plan's named graph (pyoxigraph serialisers, sorted lines);
+- ``graph.nq`` and ``graph.trig``: the plan's named graph (pyoxigraph serialisers, sorted lines; a build
+  hard-links both into its ``graphs/``);
 - ``words.json``: the plan's jieba dictionary words; ``summary.json``: meta, source sha256, entity keys;
 - the index part (``retrieval.index.PlanPart``: ids, term counts) and ``vectors-<model>.npy``.
 

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from kg.examples import BY_ID, EXAMPLES
+from kg.native import graph_files
 from kg.sparql import check_query
 from kg.store import open_store
 from tests.conftest import free_port
@@ -48,13 +49,13 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = 20.0) -> 
 
 @pytest.fixture(scope="module")
 def oxigraph_server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `oxigraph serve` on loopback, loaded with the build's graph.trig."""
+    """A real `oxigraph serve` on loopback, loaded with the build's plan graphs."""
     if not OXIGRAPH.exists() and shutil.which("oxigraph") is None:
         pytest.fail("the oxigraph CLI (dev dependency) is not installed")
     exe = str(OXIGRAPH if OXIGRAPH.exists() else shutil.which("oxigraph"))
     location = tmp_path_factory.mktemp("oxigraph")
     subprocess.run(
-        [exe, "load", "--location", str(location), "--file", str(build_dir / "graph.trig")],
+        [exe, "load", "--location", str(location), "--file", *map(str, graph_files(build_dir, "nq"))],
         check=True,
         capture_output=True,
     )

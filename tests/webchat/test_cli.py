@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from rdflib import Dataset
 
+from kg.native import graph_files
 from tests.conftest import PLAN_TEXT, ROOT, TEST_PLANS
 
 
@@ -100,7 +101,8 @@ def test_bad_input_fails_clearly_and_keeps_the_previous_build(
 
 def _graph_of(data_dir: Path) -> set[Any]:
     ds = Dataset()
-    ds.parse(current_target(data_dir) / "graph.trig", format="trig")
+    for path in graph_files(current_target(data_dir)):
+        ds.parse(path, format="trig")
     return set(ds.quads((None, None, None, None)))
 
 

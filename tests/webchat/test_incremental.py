@@ -17,8 +17,8 @@ from webchat.build import build
 STEMS = (ROOT / "data" / "plans" / "pingquan-2021-2035", TEST_PLANS / "synthetic-county-a",
          TEST_PLANS / "synthetic-county-b")  # fmt: skip
 CHANGED = "synthetic-county-b"
-SAME_FILES = ("plans.jsonl", "sections.jsonl", "passages.jsonl", "facts.jsonl", "graph.trig", "userdict.txt",
-              "index.json", "records.json")
+SAME_FILES = ("plans.jsonl", "sections.jsonl", "passages.jsonl", "facts.jsonl", "userdict.txt", "index.json",
+              "records.json")
 
 
 def copy_plans(folder: Path) -> Path:
@@ -46,6 +46,10 @@ def quads(build_dir: Path) -> list[str]:
 def assert_same_build(a: Path, b: Path) -> None:
     for name in SAME_FILES:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    graphs = [[(p.name, p.read_bytes()) for p in sorted((d / "graphs").iterdir())] for d in (a, b)]
+    plans = json.loads((a / "manifest.json").read_text("utf-8"))["plans"]
+    assert graphs[0] == graphs[1]
+    assert [name for name, _ in graphs[0]] == sorted(f"{p['id']}.{s}" for p in plans for s in ("nq", "trig"))
     for npy in sorted(p.name for p in a.glob("*.npy")):
         assert np.array_equal(np.load(a / npy), np.load(b / npy)), npy
     assert sorted(p.name for p in a.glob("*.npy")) == sorted(p.name for p in b.glob("*.npy"))

@@ -22,6 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
+from kg.native import graph_files
 from tests.conftest import ROOT, free_port
 
 pytestmark = pytest.mark.slow
@@ -37,8 +38,9 @@ def oxigraph(built: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
     """Two read-only Oxigraph servers on one loaded directory: ``union`` and ``plain``."""
     exe = str(OXIGRAPH if OXIGRAPH.exists() else shutil.which("oxigraph") or pytest.fail("no oxigraph CLI"))
     location = tmp_path_factory.mktemp("oxigraph-ro")
-    trig = (Path(built["DATA_DIR"]) / "current").resolve() / "graph.trig"
-    subprocess.run([exe, "load", "--location", str(location), "--file", str(trig)], check=True, capture_output=True)
+    files = graph_files((Path(built["DATA_DIR"]) / "current").resolve(), "nq")
+    subprocess.run([exe, "load", "--location", str(location), "--file", *map(str, files)], check=True,
+                   capture_output=True)  # fmt: skip
     procs, urls = [], {}
     for name, flags in (("union", ["--union-default-graph"]), ("plain", [])):
         port = free_port()
