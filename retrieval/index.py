@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -127,7 +128,24 @@ class PlanPart:
         head = json.loads((folder / "ids.json").read_text("utf-8"))
         arrays = {name: np.fromfile(folder / f"{name}.bin", dtype=np.dtype(head["dtypes"][name]))
                   for name in _PART_ARRAYS}
-        return cls(head["plan"], head["ids"], vectors=np.load(folder / vectors_name, mmap_mode="r"), **arrays)
+        return cls(head["plan"], head["ids"], vectors=read_vectors(folder / vectors_name), **arrays)
+
+
+_NPY_HEADER = re.compile(rb"\{'descr': '(<f4)', 'fortran_order': False, 'shape': \((\d+), (\d+)\), \} *\n")
+
+
+def read_vectors(path: Path) -> np.ndarray:
+    """A plan's vectors: the header ``np.save`` writes for a 2-d float32 array read by a pattern (as
+    ``np.load`` but without its ``ast`` parse, 0.5 s of every build at 1000 plans); any other file
+    through ``np.load``."""
+    with path.open("rb") as f:
+        head = f.read(128)
+        m = _NPY_HEADER.match(head, 10) if head[:8] == b"\x93NUMPY\x01\x00" else None
+        if m is None or int.from_bytes(head[8:10], "little") + 10 != m.end():
+            return np.load(path, mmap_mode="r")
+        f.seek(m.end())
+        rows, dim = int(m.group(2)), int(m.group(3))
+        return np.fromfile(f, dtype=m.group(1).decode(), count=rows * dim).reshape(rows, dim)
 
 
 def _unicode(words: list[str]) -> np.ndarray:
@@ -298,8 +316,11 @@ def assemble(parts: Sequence[PlanPart], out_dir: Path | str, model_id: str, dim:
     idf = _okapi_idf(ordered, sorted_id, df, n)
     dl = doc_len[rows]
     weights = idf[terms] * (tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl)))
-    by_term = np.lexsort((rows, terms))
-    by_doc = np.lexsort((terms, rows))
+    # rows never decrease along the postings (parts and their rows in order), so a stable sort by term
+    # keeps each term's rows ascending, and one int64 key orders by row then term: the orders of
+    # np.lexsort((rows, terms)) and np.lexsort((terms, rows)), in a third of the time at 1000 plans.
+    by_term = np.argsort(terms, kind="stable")
+    by_doc = np.argsort(rows * np.int64(max(len(ordered), 1)) + terms, kind="stable")
     arrays = {
         "bm25_vocab": _unicode(sorted(ordered)),
         "bm25_idf": idf,

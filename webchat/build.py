@@ -15,6 +15,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,10 @@ from ingest.errors import IngestError
 from ingest.read import discover_plans, plan_meta_for
 from ingest.records import PlanMeta
 from webchat.plancache import (
+    FEW,
     RECORD_FILES,
     BuildFailed,
+    EmbedderProcess,
     Entry,
     code_version,
     compute_all,
@@ -153,15 +156,25 @@ def build(settings: Mapping[str, Any], paths: Sequence[str] = (),
 
     step = progress or (lambda _msg: None)
     t0 = time.perf_counter()
-    sources = plan_sources(settings, paths, only)
-    if not sources:
-        raise IngestError(str(settings["PLANS_DIR"]), "no plans found (expected <id>.json manifests)")
-    data_dir = Path(settings["DATA_DIR"])
-    entries = [entry_for(data_dir, meta, path, settings["IRI_BASE"]) for meta, path in sources]
-    model_id = model_id_for(str(settings["EMBEDDER"]))
-    vectors = vectors_name(model_id)
-    todo = [(e, e.done) for e in entries if not (e.done and (e.dir / vectors).is_file())]
-    compute_all(todo, settings, _workers(settings), step)
+    # Adding or changing a plan is the common build: its embedder starts loading now, in a process of
+    # its own, while this one lists the plans and reads the new one (ended unused if none is new).
+    embedder = EmbedderProcess(str(settings["EMBEDDER"])) if _workers(settings) > 1 else None
+    try:
+        sources = plan_sources(settings, paths, only)
+        if not sources:
+            raise IngestError(str(settings["PLANS_DIR"]), "no plans found (expected <id>.json manifests)")
+        data_dir = Path(settings["DATA_DIR"])
+        entries = [entry_for(data_dir, meta, path, settings["IRI_BASE"]) for meta, path in sources]
+        model_id = model_id_for(str(settings["EMBEDDER"]))
+        vectors = vectors_name(model_id)
+        todo = [(e, e.done) for e in entries if not (e.done and (e.dir / vectors).is_file())]
+        if embedder is not None and len(todo) >= FEW:
+            embedder.close()  # the pool's workers load their own
+            embedder = None
+        compute_all(todo, settings, _workers(settings), step, embedder)
+    finally:
+        if embedder is not None:
+            embedder.close()
     step("graph")
     step("validate")
     build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
@@ -223,14 +236,19 @@ def assemble(settings: Mapping[str, Any], entries: list[Entry], out: Path, model
     stale = _stale_graphs(entries, previous, settings["IRI_BASE"])
     incremental = (prev_dir is not None and (prev_dir / OXIGRAPH_DIR).is_dir()
                    and previous.get("iri_base") == settings["IRI_BASE"] and len(stale) * 2 < len(entries))
-    write_store(out, graphs, prev_dir / OXIGRAPH_DIR if incremental and prev_dir else None, stale)
-    step("index")
-    words = sorted({w for e in entries for w in e.words()})
-    (out / "userdict.txt").write_text("".join(f"{w} {max(1000, 200 * len(w))}\n" for w in words), "utf-8")
-    vectors = vectors_name(model_id)
-    parts = [PlanPart.read(e.dir, vectors) for e in entries]
-    dim = int(parts[0].vectors.shape[1]) if len(parts[0].vectors.shape) == 2 else 0
-    assemble_index(parts, out, model_id, dim)
+    # The store is written by Oxigraph (Rust, outside the GIL) in a thread while this one assembles
+    # the index (numpy), so the two share the cores.
+    with ThreadPoolExecutor(1) as pool:
+        store = pool.submit(write_store, out, graphs, prev_dir / OXIGRAPH_DIR if incremental and prev_dir else None,
+                            stale)  # fmt: skip
+        step("index")
+        words = sorted({w for e in entries for w in e.words()})
+        (out / "userdict.txt").write_text("".join(f"{w} {max(1000, 200 * len(w))}\n" for w in words), "utf-8")
+        vectors = vectors_name(model_id)
+        parts = [PlanPart.read(e.dir, vectors) for e in entries]
+        dim = int(parts[0].vectors.shape[1]) if len(parts[0].vectors.shape) == 2 else 0
+        assemble_index(parts, out, model_id, dim)
+        store.result()
     if push_target(settings):
         query_url = str(settings["STORE"])[len("sparql:"):]
         pushed = {str(graph_iri(settings["IRI_BASE"], e.meta.id)): e.dir / "graph.trig" for e in entries}

@@ -19,13 +19,13 @@ plan reuses every batch an older entry of the same plan already encoded, so cach
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
 import shutil
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from ingest.serialize import fact_to_json, read_jsonl, record_from_json, write_j
 CODE_VERSION = "3"  # bump when a change outside the hashed sources must invalidate cached plans
 CACHE_DIR = Path("cache") / "plans"
 DONE = "summary.json"
+FEW = 4  # fewer plans to compute than this: in the building process, not in a pool
 RECORD_FILES = ("plans.jsonl", "sections.jsonl", "passages.jsonl", "facts.jsonl")
 _ROOT = Path(__file__).resolve().parents[1]
 _HASHED = ("ingest", "ontology", "kg/build.py", "kg/iri.py", "kg/validate.py", "retrieval/index.py")
@@ -48,7 +49,7 @@ class BuildFailed(IngestError):
     """Validation of a new build failed; the previous build keeps serving."""
 
 
-@cache
+@functools.cache
 def code_version() -> str:
     """``CODE_VERSION`` plus a hash of the sources whose output a cached plan holds."""
     h = hashlib.sha256(f"{CODE_VERSION}|jieba=={importlib.metadata.version('jieba')}".encode())
@@ -206,6 +207,72 @@ def _init_worker(embedder_spec: str) -> None:
         _WORKER.update(tok=make_tokenizer(), embedder=load_embedder(embedder_spec), spec=embedder_spec)
 
 
+def _serve_embedder(embedder_spec: str, conn: Any) -> None:
+    """In an embedder process: load the embedder, send its dimension, then answer each list of texts
+    with their vectors until ``None`` (an error goes back as its message)."""
+    from retrieval.embed import load_embedder
+
+    try:
+        embedder = load_embedder(embedder_spec)
+        conn.send(("ok", int(embedder.dim)))
+        while (texts := conn.recv()) is not None:
+            conn.send(("ok", np.asarray(embedder.encode(texts))))
+    except EOFError:
+        return
+    except Exception as exc:  # noqa: BLE001 - reported to the building process, which raises it
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class EmbedderProcess:
+    """An embedder loading in a process of its own from construction on (~3 s: as long as reading
+    the plan list, jieba and one plan's extraction, which the building process does meanwhile);
+    ``dim`` and ``encode`` wait for it. ``close`` ends the process."""
+
+    def __init__(self, embedder_spec: str) -> None:
+        import multiprocessing
+
+        from retrieval.embed import model_id_for
+
+        self.model_id = model_id_for(embedder_spec)
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_serve_embedder, args=(embedder_spec, child), daemon=True)
+        self._proc.start()
+        child.close()
+
+    def _reply(self) -> Any:
+        try:
+            kind, value = self._conn.recv()
+        except EOFError:
+            kind, value = "error", f"the embedder process ended (exit code {self._proc.exitcode})"
+        if kind != "ok":
+            raise IngestError("embedder", str(value))
+        return value
+
+    @functools.cached_property
+    def dim(self) -> int:
+        return int(self._reply())
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        _ = self.dim  # the first message is the dimension
+        self._conn.send(list(texts))
+        return np.asarray(self._reply())
+
+    def close(self) -> None:
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join(10)
+        self._conn.close()
+
+
+def _run_here(todo: list[tuple[Entry, bool]], iri_base: str, step: Any) -> None:
+    for entry, vectors_only in todo:
+        step(f"read {entry.meta.id}")
+        failed = _run_one(entry, iri_base, vectors_only)
+        if failed:
+            _raise(*failed)
+
+
 def _run_one(entry: Entry, iri_base: str, vectors_only: bool) -> tuple[str, str] | None:
     """In a worker: compute the entry; an ingest error comes back as ``(class name, message)``
     (our exceptions take several constructor arguments and do not pickle)."""
@@ -228,23 +295,28 @@ def _raise(kind: str, message: str) -> None:
 
 
 def compute_all(todo: list[tuple[Entry, bool]], settings: Mapping[str, Any], workers: int,
-                progress: Any = None) -> None:
-    """Compute ``(entry, vectors_only)`` pairs: in this process for a few, in a process pool for many."""
+                progress: Any = None, embedder: EmbedderProcess | None = None) -> None:
+    """Compute ``(entry, vectors_only)`` pairs: in this process for a few (encoding with ``embedder``
+    where given), in a process pool for many."""
     step = progress or (lambda _msg: None)
     if not todo:
-        return
-    if workers <= 1 or len(todo) < 4:
-        _init_worker(str(settings["EMBEDDER"]))
-        for entry, vectors_only in todo:
-            step(f"read {entry.meta.id}")
-            failed = _run_one(entry, str(settings["IRI_BASE"]), vectors_only)
-            if failed:
-                _raise(*failed)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+    if workers <= 1 or len(todo) < FEW:
+        if embedder is None:
+            _init_worker(str(settings["EMBEDDER"]))
+        else:  # a few plans: read here while the embedder process loads
+            from ingest.tokenize import make_tokenizer
+
+            _WORKER.update(tok=make_tokenizer(), embedder=embedder, spec=None)
+        try:
+            return _run_here(todo, str(settings["IRI_BASE"]), step)
+        finally:
+            if embedder is not None:
+                _WORKER.clear()
     with ProcessPoolExecutor(min(workers, len(todo)), mp_context=ctx, initializer=_init_worker,
                              initargs=(str(settings["EMBEDDER"]),)) as pool:
         futures = [(e, pool.submit(_run_one, e, str(settings["IRI_BASE"]), v)) for e, v in todo]

@@ -4,11 +4,13 @@ members, and reused batches equal freshly encoded ones bit for bit."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from retrieval.embed import load_embedder
-from retrieval.index import batch_bounds, encode_batched, known_batches
+from retrieval.index import read_vectors, batch_bounds, encode_batched, known_batches
 
 
 def ids(n: int, salt: str = "") -> list[str]:
@@ -43,3 +45,13 @@ def test_reused_batches_equal_fresh_ones() -> None:
     assert np.array_equal(fresh, again)
     assert np.array_equal(fresh, encode_batched(embedder, xs, texts))
     assert np.allclose(np.linalg.norm(fresh, axis=1), 1.0, atol=1e-5)
+
+
+@pytest.mark.parametrize("array", [np.arange(80 * 512, dtype=np.float32).reshape(80, 512),
+                                   np.zeros((0, 512), dtype=np.float32),
+                                   np.arange(12, dtype=np.float64).reshape(3, 4),  # not the fast path
+                                   np.arange(6, dtype=np.float32)])  # fmt: skip
+def test_plan_vectors_read_as_np_load_reads_them(tmp_path: Path, array: np.ndarray) -> None:
+    np.save(tmp_path / "v.npy", array)
+    got, want = read_vectors(tmp_path / "v.npy"), np.load(tmp_path / "v.npy")
+    assert got.dtype == want.dtype and got.shape == want.shape and np.array_equal(got, want)
