@@ -13,12 +13,14 @@ In every setting the returned dataset's default graph is the union of the plan g
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
@@ -185,6 +187,34 @@ def concatenate(out: Path, parts: list[Path]) -> None:
                 shutil.copyfileobj(source, sink, 1 << 20)
 
 
+class _Chain(io.RawIOBase):
+    """The bytes of ``paths`` one after another, read as one stream (N-Quads files end with a newline)."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self._paths: list[Path] = list(reversed(paths))
+        self._current: Any = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            if self._current is None:
+                if not self._paths:
+                    return 0
+                self._current = self._paths.pop().open("rb")
+            n = self._current.readinto(buffer)
+            if n:
+                return n
+            self._current.close()
+            self._current = None
+
+    def close(self) -> None:
+        if self._current is not None:
+            self._current.close()
+        super().close()
+
+
 def write_store(build_dir: Path, graphs: dict[str, Path], previous: Path | None = None,
                 stale: set[str] | frozenset[str] = frozenset()) -> None:
     """The Oxigraph directory of ``build_dir`` from per-plan N-Quads (``graph IRI → file``).
@@ -208,8 +238,9 @@ def write_store(build_dir: Path, graphs: dict[str, Path], previous: Path | None 
             store.remove_graph(ox.NamedNode(name))
     else:
         store, load = ox.Store(str(target)), graphs
-    for name in sorted(load):
-        store.bulk_load(path=str(load[name]), format=ox.RdfFormat.N_QUADS)
+    if load:  # one bulk load over the files one after another: half the time of a load per file
+        chained = io.BufferedReader(_Chain([load[name] for name in sorted(load)]), 1 << 20)
+        store.bulk_load(input=chained, format=ox.RdfFormat.N_QUADS)
     store.flush()
     if previous is None:
         store.optimize()

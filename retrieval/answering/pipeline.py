@@ -134,9 +134,11 @@ def candidates(frame: QuestionFrame, kb: FactBase, plan: str, hits: Sequence[Hit
            *list_candidates(frame, kb, plan, rank), *outline_candidates(frame, kb, hits),
            *text_candidates(frame, hits)]
     total = sum((weights or {}).values())
+    key = max(weights, key=weights.__getitem__) if weights else None  # the topic's rarest word in the plan
     for c in out:
         said = c.text + "".join(h for cit in c.citations[:1] for h in cit.passage.path)  # its heading says too
         c.features["idf_match"] = sum(w for t, w in (weights or {}).items() if t in said) / total if total else 0.0
+        c.features["key_match"] = 1.0 if key is None or key in said else 0.0
         c.features["no_topic"] = 1.0 if c.source in ("text", "indicator") and not c.features["idf_match"] else 0.0
     return out
 

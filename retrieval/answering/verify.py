@@ -111,16 +111,84 @@ def counted(text: str) -> str | None:
     return None if head in _MEASURE_NOUNS else head
 
 
-# "那项国家级非物质文化遗产是什么": the question points at counted items and asks which they are.
-_POINTED = re.compile(r"那[一二两三四五六七八九十\d]*[项处个座所条家]([^\s\W\d]{2,14}?)"
-                      r"(?=具体|分别|到底|究竟|是|叫|都|有|在|呢|吗|啊|[？?，,。]|$)")
+# "那项国家级非物质文化遗产是什么", "规划的6处市级城市公园分别建在哪里": the question points at counted items
+# (a number, not 几) and asks which or where they are.
+_POINTED = re.compile(r"那?([一二两三四五六七八九十百\d]*)\s*[项处个座所条家类]([^\s\W\d哪几个和与及或]{2,14}?)"
+                      r"(?=具体|分别|到底|究竟|是|叫|都|有|在|位于|建|设|落|坐|分布|呢|吗|啊|完整|名单|[？?，,。]|$)")
 ASKS_WHICH = re.compile(r"是什么|是啥|是哪|叫什么|叫啥|名字|名称|具体|分别|\bwhich\b|\bnames?\b")  # which one it is
+_ASKS_IDENTITY = re.compile(ASKS_WHICH.pattern + r"|哪些|哪几|哪里|哪儿|在哪|什么位置|选址|名单|\bwhere\b|\blist\b", re.I)
+_EN_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+              "ten": 10, "twelve": 12}
+_EN_POINTED = re.compile(r"\b(?:the|its|those|these)\s+(\d+|" + "|".join(_EN_NUMBER) + r")\b", re.I)
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 
 
-def pointed_head(frame: QuestionFrame) -> str | None:
-    """The head of the counted thing a question asks the identity of (``那5项省级非遗分别是什么`` → 非遗)."""
-    m = _POINTED.search(frame.text)
-    return m.group(1)[-2:] if m and ASKS_WHICH.search(frame.text) else None
+def _cn_int(text: str) -> int:
+    """A small number as written (``5``, ``五``, ``十二``, ``那项`` → 1); 2 where unclear."""
+    if not text:
+        return 1
+    if text.isdigit():
+        return int(text)
+    if all(c in _CN_DIGITS for c in text):
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    m = re.fullmatch(r"([一二两三四五六七八九]?)十([一二三四五六七八九]?)", text)
+    if m:
+        return (_CN_DIGITS[m.group(1)] if m.group(1) else 1) * 10 + (_CN_DIGITS[m.group(2)] if m.group(2) else 0)
+    return 2
+
+
+def pointed(frame: QuestionFrame) -> tuple[tuple[str, ...], int] | None:
+    """The forms of the counted things a question asks the identity (or the places) of (the noun's head
+    and the plan's own term for a resident's word), and how many it says there are: ``那5项省级非遗分别是什么``
+    → ((省级非遗, 非物质文化遗产), 5); ``the four mountain parks … names`` → ((公园,), 4)."""
+    if not _ASKS_IDENTITY.search(frame.text):
+        return None
+    if frame.lang == "en":
+        m = _EN_POINTED.search(frame.raw)
+        terms = frame.topic.split()
+        if not m or not terms or len(terms[-1]) < 2:
+            return None
+        word = m.group(1).lower()  # the glossary's terms follow the English word order: the noun is last
+        return (terms[-1][-2:],), int(word) if word.isdigit() else _EN_NUMBER[word]
+    for m in _POINTED.finditer(frame.text):
+        if (m.group(1) or frame.text[m.start()] == "那") and not ASKS_WHICH.fullmatch(m.group(2)):
+            noun = m.group(2)
+            terms = lexicon().plan_terms(noun)  # the plan's term for a resident's word (非遗 → 非物质文化遗产)
+            return tuple(dict.fromkeys([noun, *terms])), _cn_int(m.group(1))
+    return None
+
+
+def _windows(forms: tuple[str, ...]) -> set[str]:
+    """Two-character pieces of the asked-for noun without its level (国家级非遗 → 非遗) and of its plan terms:
+    a candidate that states none of them is not about the things asked."""
+    noun = re.sub(r"^(?:国家|省|市|县|区|镇|乡|村)级", "", forms[0])
+    return {noun[i:i + 2] for i in range(max(len(noun) - 1, 1))} | set(forms[1:])
+
+
+_ITEM = r"[^\s、，,。；;：:（）()\d|]{2,16}"
+
+
+def names_for(head: str, text: str) -> int:
+    """How many names ``text`` gives for a count of ``head``: those of the sentence that counts it (and of
+    the next one where it goes on with 即/包括/分别/为, or the count ends in a colon)."""
+    parts = [x for x in re.split(r"(?<=[。！？])", text) if x]
+    found = [0]
+    for i, sent in enumerate(parts):
+        if counts(head, sent):
+            nxt = parts[i + 1] if i + 1 < len(parts) else ""
+            goes_on = re.match(r"\s*(?:即|包括|分别|为|是)", nxt) or sent.rstrip().endswith(("：", ":"))
+            found.append(names_listed(sent + (nxt if goes_on else "")))
+    return max(found)
+
+
+def names_listed(text: str) -> int:
+    """How many names ``text`` enumerates: the longest run ``甲、乙、丙`` of items without a digit, the
+    parenthesised names (``国家级1项（砚台制作技艺）``), or the short lines of a list."""
+    runs = [len(re.findall("[、；;]", m.group(0))) + 1 for m in re.finditer(rf"{_ITEM}(?:[、；;]{_ITEM})+", text)]
+    parens = len(re.findall(r"[（(][^）)\d]{2,}[）)]", text))
+    lines = [x.strip(" -*·•\t") for x in text.splitlines()]
+    short = sum(1 for x in lines if 2 <= len(x) <= 16 and not re.search(r"\d|[。；;，,]", x))
+    return max([0, parens, short if short >= 2 else 0, *runs])
 
 
 def dates_only(text: str) -> bool:
@@ -133,6 +201,11 @@ def dates_only(text: str) -> bool:
 # A statement of the plan's period: 规划期限 …, 2021年至2035年, 近期至2025年, 远景展望至2050年.
 _PERIOD = re.compile(r"规划期限|规划期为|(?:19|20)\d\d\s*年?\s*(?:至|—|–|-|～|~)\s*(?:19|20)\d\d\s*年?|近期至\s*(?:19|20)\d\d")
 _ASKS_PERIOD = re.compile(r"期限|规划期|哪一?年|到哪年|多少年|什么时候|何时|\bwhen\b|\bperiod\b|\bwhat year\b|\buntil\b")
+
+
+# A question for a date (什么时候完工, 哪一年投入运行): answered by a time said of the thing asked about.
+_ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|啥时候|几时|\bwhen\b|\bwhat year\b|\bwhich year\b", re.I)
+_TIME = re.compile(r"(?:19|20)\d\d|近期|中期|远期|规划期末|年底|年内")
 
 
 def states_period(text: str) -> bool:
@@ -163,10 +236,16 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
     if states_period(c.text) and not c.features.get("idf_match", 0.0) and not _ASKS_PERIOD.search(frame.search_text):
         out.append("plan period")  # only the year is shared: 到2035年建成什么样 is not 规划期限2021年至2035年
-    which = pointed_head(frame)
-    if which and c.source in ("text", "indicator", "list") and counts(which, c.text) \
-            and not re.search(r"[（(][^）)]{2,}[）)]|[：:]\S", c.text):
-        out.append("a count, not the names")  # 1项国家级非物质文化遗产 does not say which one it is
+    if _ASKS_WHEN.search(frame.search_text) and c.source in ("text", "indicator", "list") \
+            and not (_TIME.search(c.text) and c.features.get("key_match", 1.0)):
+        out.append("no date for it")  # 卫生院扩建什么时候完工 is not answered by the near-term projects without it
+    which = pointed(frame)
+    if which and c.source in ("text", "indicator", "list"):
+        named = [n for h in which[0] if counts(h[-2:], c.text) for n in [names_for(h[-2:], c.text)]]
+        if named and max(named) < min(which[1], 2):
+            out.append("a count, not the names")  # 1项国家级非物质文化遗产 does not say which one it is
+        elif c.source != "list" and not any(w in c.text for w in _windows(which[0])):
+            out.append("not the things asked")  # the 文物保护单位 beside them are not the 非遗 asked for
     head = _counted_head(frame)
     if head and c.source in ("text", "indicator") and not counts(head, c.text):
         out.append("counts something else")  # 几项非物质文化遗产 is not answered by 6处文物保护单位

@@ -217,3 +217,37 @@ def test_which_items_a_count_points_at_is_not_answered_by_the_count() -> None:
     assert "a count, not the names" in problems(which, count)
     assert "a count, not the names" not in problems(which, named)
     assert "a count, not the names" not in problems(analyse("有几项国家级非物质文化遗产？"), count)
+
+
+def test_which_or_where_counted_items_are_is_not_answered_by_their_count() -> None:
+    parks = _quoted("规划山地公园4个，市级城市公园6处，规划街头游园17处。")
+    where = analyse("规划的6处市级城市公园分别建在哪里？")
+    assert "a count, not the names" in problems(where, parks)
+    named = _quoted("规划市级城市公园6处：滨河公园、北山公园、南山公园、东湖公园、西园和龙潭公园。")
+    assert "a count, not the names" not in problems(where, named)
+    assert "a count, not the names" not in problems(analyse("规划了几处市级城市公园？"), parks)
+    assert "a count, not the names" in problems(analyse("What are the names of the four mountain parks?"), parks)
+    # one item named in brackets does not name five; the resident's 非遗 is the plan's 非物质文化遗产
+    one = _quoted("全县共有非物质文化遗产代表性项目26项，其中国家级1项（砚台制作技艺）、省级5项、市级20项。")
+    assert "a count, not the names" in problems(analyse("那5项省级非遗分别是什么？"), one)
+    assert "a count, not the names" not in problems(analyse("那项国家级非遗是什么？"), one)
+
+
+def test_names_are_counted_in_enumerations_brackets_and_list_lines_not_in_counts() -> None:
+    from retrieval.answering.verify import names_listed
+
+    assert names_listed("严格保护4处国家级文物保护单位、11处省级文物保护单位和307处市县级保护单位。") == 0
+    assert names_listed("中心村：至规划期末，布局80个中心村。") == 0
+    assert names_listed("重点镇4个：甲沟镇、乙坝镇、丙岭镇") == 3
+    assert names_listed("6个自然公园\n石湖森林公园\n清河森林公园") == 2
+
+
+def test_a_date_question_is_answered_by_a_date_said_of_the_thing_asked() -> None:
+    projects = "近期（至2025年）重点实施水厂扩建、污水处理厂扩建、堤防加固等项目。"
+    when = analyse("卫生院扩建什么时候完工？")
+    c = _quoted(projects)
+    c.features["key_match"] = 0.0  # the question's rarest word (卫生院) is not in the quote
+    assert "no date for it" in problems(when, c)
+    c.features["key_match"] = 1.0
+    assert "no date for it" not in problems(analyse("水厂扩建什么时候完工？"), c)
+    assert "no date for it" in problems(analyse("水厂扩建什么时候完工？"), _quoted("规划扩建水厂，规模1.2万立方米/日。"))
