@@ -208,6 +208,14 @@ _ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|啥时候|几时|
 _TIME = re.compile(r"(?:19|20)\d\d|近期|中期|远期|规划期末|年底|年内")
 
 
+# A question for a location (建在哪里, 选址在哪, 位于哪个镇, where … located): answered by a place said as one.
+_ASKS_WHERE = re.compile(r"(?:建|设|选址|位于|坐落|落|布置|安排)在?(?:哪里|哪儿|哪个|什么位置|何处)|在哪(?:里|儿|个位置)?[？?]?$|"
+                         r"什么位置|选址在哪|\bwhere\b|\blocated\b", re.I)
+_LOCATIVE = re.compile(r"位于|坐落|选址|[东南西北][部侧面边]|[东南西北]{2}|城[东南西北]|周边|附近|沿线|沿[河江路线]|境内|之间|交汇|"
+                       r"毗邻|紧邻|临近|一带|片区|[镇乡村区县]域?内|[路街]口|[（(][^）)]*[镇乡村][）)]|"
+                       r"[\u4e00-\u9fff]{1,3}组(?![级织成合建])")  # a village group (新屋组), not 组级道路
+
+
 def states_period(text: str) -> bool:
     return _PERIOD.search(text) is not None
 
@@ -239,6 +247,10 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if _ASKS_WHEN.search(frame.search_text) and c.source in ("text", "indicator", "list") \
             and not (_TIME.search(c.text) and c.features.get("key_match", 1.0)):
         out.append("no date for it")  # 卫生院扩建什么时候完工 is not answered by the near-term projects without it
+    if _ASKS_WHERE.search(frame.search_text) and c.source in ("text", "indicator", "list") \
+            and not _LOCATIVE.search(c.text) and not (re.search("几|多少", frame.text) and names_listed(c.text) >= 2):
+        # (几处避难场所，在哪里 is answered by the sites' names)
+        out.append("no place for it")  # 第三高级中学建在哪 is not answered by 新建第三高级中学一所
     which = pointed(frame)
     if which and c.source in ("text", "indicator", "list"):
         named = [n for h in which[0] if counts(h[-2:], c.text) for n in [names_for(h[-2:], c.text)]]

@@ -251,3 +251,25 @@ def test_a_date_question_is_answered_by_a_date_said_of_the_thing_asked() -> None
     c.features["key_match"] = 1.0
     assert "no date for it" not in problems(analyse("水厂扩建什么时候完工？"), c)
     assert "no date for it" in problems(analyse("水厂扩建什么时候完工？"), _quoted("规划扩建水厂，规模1.2万立方米/日。"))
+
+
+def test_a_place_question_is_answered_by_a_place() -> None:
+    school = _quoted("规划新建县第二人民医院，床位500张；新建县第三高级中学一所。")
+    assert "no place for it" in problems(analyse("县第三高级中学建在哪个位置？"), school)
+    assert "no place for it" not in problems(analyse("县第三高级中学建在哪个位置？"),
+                                             _quoted("县第三高级中学选址于县城北部新区。"))
+    row = _quoted("幼儿园，新屋组，3个班，新建。")
+    assert "no place for it" not in problems(analyse("幼儿园建在哪个组？"), row)
+    assert "no place for it" in problems(analyse("停车场建在哪个组？"), _quoted("组级道路宽度不小于3.5米。规划新建停车场2处。"))
+    sites = _quoted("规划应急避难场所3处：中学操场、镇文化广场、东庄村广场。")
+    assert "no place for it" not in problems(analyse("规划了几处应急避难场所？在哪里？"), sites)
+    assert "no place for it" not in problems(analyse("县第三高级中学有多少个班？"), school)
+
+
+def test_a_tonnage_or_an_intensity_is_not_answered_by_a_rate() -> None:
+    rate = _quoted("城镇污水集中处理率达到100%。")
+    assert "quantity kind" in problems(analyse("污水处理厂每天能处理多少吨？"), rate)
+    assert "quantity kind" not in problems(analyse("污水处理厂每天能处理多少吨？"),
+                                           _quoted("污水处理厂规模4万吨/日。"))
+    assert "quantity kind" in problems(analyse("抗震设防烈度是几度？"), _quoted("防洪标准为50年一遇。"))
+    assert "quantity kind" not in problems(analyse("抗震设防烈度是几度？"), _quoted("抗震设防烈度为7度。"))

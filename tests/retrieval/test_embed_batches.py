@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from retrieval.embed import load_embedder
-from retrieval.index import read_vectors, batch_bounds, encode_batched, known_batches
+from retrieval.index import batch_bounds, encode_batched, known_batches, read_vectors
 
 
 def ids(n: int, salt: str = "") -> list[str]:
