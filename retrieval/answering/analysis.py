@@ -40,6 +40,7 @@ class QuestionFrame:
     unknown_places: tuple[str, ...] = ()  # village names in the question that the plan never uses
     quantity: tuple[str, ...] = ()  # units that can state the asked-for quantity (empty: any)
     subjects: tuple[tuple[str, ...], ...] = ()  # names of each entity the question asks about (not the plan's)
+    jurisdiction: tuple[str, ...] = ()  # the plan's own place names (what every sentence of it is about)
 
     @property
     def wants_number(self) -> bool:

@@ -235,7 +235,7 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
                      if e.kind not in ("Indicator", "Passage", "Section") and not aliases(e.label) & own)
     lex = lexicon()
     unseen = tuple(w for w in unseen_terms(topic, vocab, ctx.tokenizer) if not lex.plan_terms(w))
-    frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects,
+    frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects, jurisdiction=tuple(sorted(own)),
                     unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
     hits = search(frame.search_text, max(top_k, 5), target, frame.topic)  # BM25 matches the topic words
     return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target))

@@ -216,6 +216,21 @@ _LOCATIVE = re.compile(r"位于|坐落|选址|[东南西北][部侧面边]|[东�
                        r"[\u4e00-\u9fff]{1,3}组(?![级织成合建])")  # a village group (新屋组), not 组级道路
 
 
+_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,8}?村)(?=算|属于|属|是|被|有|能|在|的|里|会|要|划|列|吗|呢|啊|[？?，,]|$)")
+_CLASS_MODIFIER = ("中心", "基层", "行政", "自然", "特色", "重点", "一般", "传统", "美丽", "示范", "空心", "保留", "哪个", "哪些",
+                   "什么", "这个", "那个", "咱", "我们", "俺们", "我家")
+
+
+def village_names(text: str) -> list[str]:
+    """Village names a question asks about (``七沟镇西坝村算不算中心村`` → 西坝村), not class names (中心村)."""
+    out = []
+    for m in _VILLAGE.finditer(text):
+        name = re.sub(r"^.*[镇乡县市区的边里内在]", "", m.group(1))
+        if len(name) >= 3 and not name[:-1].endswith(_CLASS_MODIFIER) and not name.startswith(_CLASS_MODIFIER):
+            out.append(name)
+    return out
+
+
 def states_period(text: str) -> bool:
     return _PERIOD.search(text) is not None
 
@@ -240,6 +255,10 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text") and frame.subjects \
             and not any(a in c.text for names in frame.subjects for a in names):
         out.append("subject not stated")  # whether X is a Y: a list of Y without X does not say
+    if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text", "outline", "indicator"):
+        missing = [n for n in village_names(frame.text) if n not in c.text and n not in frame.jurisdiction]
+        if missing and "subject not stated" not in out:
+            out.append("subject not stated")  # 西坝村算不算中心村: a quote without 西坝村 does not say
     if dates_only(c.text) and "年" not in frame.quantity and c.features.get("idf_match", 0.0) < 1.0:
         out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
     if states_period(c.text) and not c.features.get("idf_match", 0.0) and not _ASKS_PERIOD.search(frame.search_text):

@@ -273,3 +273,15 @@ def test_a_tonnage_or_an_intensity_is_not_answered_by_a_rate() -> None:
                                            _quoted("污水处理厂规模4万吨/日。"))
     assert "quantity kind" in problems(analyse("抗震设防烈度是几度？"), _quoted("防洪标准为50年一遇。"))
     assert "quantity kind" not in problems(analyse("抗震设防烈度是几度？"), _quoted("抗震设防烈度为7度。"))
+
+
+def test_whether_a_named_village_is_of_a_class_needs_that_village_in_the_answer() -> None:
+    from retrieval.answering.verify import village_names
+
+    assert village_names("甲镇西坝村算不算中心村啊？") == ["西坝村"]
+    assert village_names("俺家在石碾村，俺们村算集聚提升类的吗？") == ["石碾村"]
+    assert village_names("哪些村是中心村？") == []
+    frame = analyse("甲镇西坝村算不算中心村啊？")
+    assert frame.answer_type == "yesno"
+    assert "subject not stated" in problems(frame, _quoted("中心村下属的基层村。共148个。"))
+    assert "subject not stated" not in problems(frame, _quoted("中心村包括西坝村、东坝村。"))
