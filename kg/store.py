@@ -187,6 +187,23 @@ def concatenate(out: Path, parts: list[Path]) -> None:
                 shutil.copyfileobj(source, sink, 1 << 20)
 
 
+_LOAD_BYTES = 128 << 20
+
+
+def _batches(paths: list[Path], limit: int) -> list[list[Path]]:
+    """``paths`` in order, cut into runs of at most ``limit`` bytes (a longer file alone)."""
+    out: list[list[Path]] = []
+    size = limit
+    for path in paths:
+        n = path.stat().st_size
+        if size + n > limit:
+            out.append([])
+            size = 0
+        out[-1].append(path)
+        size += n
+    return out
+
+
 class _Chain(io.RawIOBase):
     """The bytes of ``paths`` one after another, read as one stream (N-Quads files end with a newline)."""
 
@@ -238,9 +255,10 @@ def write_store(build_dir: Path, graphs: dict[str, Path], previous: Path | None 
             store.remove_graph(ox.NamedNode(name))
     else:
         store, load = ox.Store(str(target)), graphs
-    if load:  # one bulk load over the files one after another: half the time of a load per file
-        chained = io.BufferedReader(_Chain([load[name] for name in sorted(load)]), 1 << 20)
-        store.bulk_load(input=chained, format=ox.RdfFormat.N_QUADS)
+    for batch in _batches([load[name] for name in sorted(load)], _LOAD_BYTES):
+        # one bulk load per ~128 MB of files read as one stream: 1000 plans in 59 s instead of 72 s with
+        # one load per file, at ~0.6 GB (one load over all of them: 47 s but 1.5 GB, growing with N)
+        store.bulk_load(input=io.BufferedReader(_Chain(batch), 1 << 20), format=ox.RdfFormat.N_QUADS)
     store.flush()
     if previous is None:
         store.optimize()

@@ -209,3 +209,14 @@ def test_unknown_settings_raise(build_dir: Path, setting: str) -> None:
 def test_missing_build_raises(tmp_path: Path) -> None:
     with pytest.raises(StoreError):
         open_store("oxigraph", tmp_path)
+
+
+def test_plan_files_are_bulk_loaded_in_runs_of_bounded_size(tmp_path: Path) -> None:
+    from kg.store import _batches
+
+    paths = []
+    for i, n in enumerate([5, 5, 5, 20, 1]):
+        paths.append(tmp_path / f"{i}.nq")
+        paths[-1].write_bytes(b"x" * n)
+    assert [[p.stem for p in run] for run in _batches(paths, 10)] == [["0", "1"], ["2"], ["3"], ["4"]]
+    assert _batches([], 10) == []
