@@ -159,8 +159,8 @@ def pointed(frame: QuestionFrame) -> tuple[tuple[str, ...], int] | None:
 
 
 def _windows(forms: tuple[str, ...]) -> set[str]:
-    """Two-character pieces of the asked-for noun without its level (国家级非遗 → 非遗) and of its plan terms:
-    a candidate that states none of them is not about the things asked."""
+    """Two-character pieces of the asked-for noun without its level (国家级非遗 → 非遗), and its plan terms
+    whole: a candidate that states none of them is not about the things asked."""
     noun = re.sub(r"^(?:国家|省|市|县|区|镇|乡|村)级", "", forms[0])
     return {noun[i:i + 2] for i in range(max(len(noun) - 1, 1))} | set(forms[1:])
 
@@ -217,6 +217,7 @@ _LOCATIVE = re.compile(r"位于|坐落|选址|[东南西北][部侧面边]|[东�
 
 
 _VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,8}?村)(?=算|属于|属|是|被|有|能|在|的|里|会|要|划|列|吗|呢|啊|[？?，,]|$)")
+# What makes a 村 word a class (中心村) or no name at all (哪个村, 俺们村): modifiers and pronouns.
 _CLASS_MODIFIER = ("中心", "基层", "行政", "自然", "特色", "重点", "一般", "传统", "美丽", "示范", "空心", "保留", "哪个", "哪些",
                    "什么", "这个", "那个", "咱", "我们", "俺们", "我家")
 

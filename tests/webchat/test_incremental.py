@@ -120,3 +120,23 @@ def test_cached_discovery_equals_reading_every_text(tmp_path: Path) -> None:
     (plans / f"{CHANGED}.md").write_text(text.replace(first, first.replace("县", "区", 1), 1), "utf-8")
     changed = discover_plans(plans)
     assert changed != fresh and discover_cached(plans, tmp_path / "var") == changed
+
+
+def test_the_embedder_process_encodes_as_the_embedder_does_and_reports_its_end() -> None:
+    from ingest.errors import IngestError
+    from retrieval.embed import DEFAULT_SPEC, load_embedder
+    from webchat.plancache import EmbedderProcess
+
+    remote = EmbedderProcess(DEFAULT_SPEC)
+    try:
+        texts = ["生态保护红线", "城镇开发边界以内"]
+        assert remote.dim == 512
+        assert np.array_equal(remote.encode(texts), load_embedder(DEFAULT_SPEC).encode(texts))
+    finally:
+        remote.close()
+    gone = EmbedderProcess(DEFAULT_SPEC)
+    gone._proc.terminate()
+    gone._proc.join(10)
+    with pytest.raises(IngestError, match="embedder process ended"):
+        gone.encode(["x"])
+    gone.close()
