@@ -179,14 +179,6 @@ def push_to_endpoint(
     return pushed
 
 
-def concatenate(out: Path, parts: list[Path]) -> None:
-    """``out`` = the bytes of ``parts`` one after another (a build's TriG and record files)."""
-    with out.open("wb") as sink:
-        for part in parts:
-            with part.open("rb") as source:
-                shutil.copyfileobj(source, sink, 1 << 20)
-
-
 _LOAD_BYTES = 128 << 20
 
 

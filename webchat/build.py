@@ -261,7 +261,7 @@ def assemble(settings: Mapping[str, Any], entries: list[Entry], out: Path, model
 
 def _concatenate(out: Path, parts: list[Path]) -> None:
     """``out`` = the bytes of ``parts`` one after another, copied by the kernel (``copy_file_range``:
-    a build's records are ~400 MB at 1000 plans), through Python where the kernel cannot."""
+    a build's record files grow with every plan), through Python where the kernel cannot."""
     with out.open("wb", buffering=0) as sink:
         for part in parts:
             with part.open("rb", buffering=0) as source:

@@ -253,7 +253,7 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
              "rank": rank_feature(used, rank), "named": 1.0 if named else 0.0}
     member = any(e.kind in kinds for e in others) and frame.answer_type not in ("yesno", "membership")
     # what the named member has or is (五分钟生活圈里配哪些设施) is not the list of its class; a heritage
-    # figure (1项国家级非物质文化遗产) is a count: it does not say which one
+    # figure (2项国家级非物质文化遗产) is a count: it does not say which one
     why = ("asks about a member",) if member else ()
     if kinds == ("HeritageFigure",) and frame.answer_type != "count" \
             and (frame.answer_type != "overview" or ASKS_WHICH.search(frame.text)):

@@ -55,7 +55,7 @@ def text_violations(frame: QuestionFrame, quote: str, passage: str = "") -> tupl
     if frame.status == "Planned" and _CURRENT.search(quote[:12]):
         out.append("status")
     elif frame.status == "Current" and _PLANNED.search(quote) and not _CURRENT.search(quote):
-        out.append("status")  # 现在有多少张床位 is not answered by 规划床位80张
+        out.append("status")  # 现在有多少张床位 is not answered by 规划床位60张
     years = {int(y) for y in _TARGET_YEAR.findall(quote)}
     if frame.year and years and frame.year not in years:
         out.append("year")

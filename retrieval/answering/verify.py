@@ -3,6 +3,7 @@ question's constraints, and every number it states is in a cited passage with th
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ingest.quantities import quantities, unsupported_quantities
@@ -111,7 +112,7 @@ def counted(text: str) -> str | None:
     return None if head in _MEASURE_NOUNS else head
 
 
-# "那项国家级非物质文化遗产是什么", "规划的6处市级城市公园分别建在哪里": the question points at counted items
+# "那项国家级非物质文化遗产是什么", "规划的3处市级公园分别建在哪里": the question points at counted items
 # (a number, not 几) and asks which or where they are.
 _POINTED = re.compile(r"那?([一二两三四五六七八九十百\d]*)\s*[项处个座所条家类]([^\s\W\d哪几个和与及或]{2,14}?)"
                       r"(?=具体|分别|到底|究竟|是|叫|都|有|在|位于|建|设|落|坐|分布|呢|吗|啊|完整|名单|[？?，,。]|$)")
@@ -137,10 +138,11 @@ def _cn_int(text: str) -> int:
     return 2
 
 
+@functools.lru_cache(maxsize=512)  # asked once per candidate of a question: the frame is hashable
 def pointed(frame: QuestionFrame) -> tuple[tuple[str, ...], int] | None:
     """The forms of the counted things a question asks the identity (or the places) of (the noun's head
-    and the plan's own term for a resident's word), and how many it says there are: ``那5项省级非遗分别是什么``
-    → ((省级非遗, 非物质文化遗产), 5); ``the four mountain parks … names`` → ((公园,), 4)."""
+    and the plan's own term for a resident's word), and how many it says there are: ``那3项省级非遗分别是什么``
+    → ((省级非遗, 非物质文化遗产), 3); ``the three mountain parks … names`` → ((公园,), 3)."""
     if not _ASKS_IDENTITY.search(frame.text):
         return None
     if frame.lang == "en":
@@ -158,7 +160,7 @@ def pointed(frame: QuestionFrame) -> tuple[tuple[str, ...], int] | None:
     return None
 
 
-def _windows(forms: tuple[str, ...]) -> set[str]:
+def _noun_pieces(forms: tuple[str, ...]) -> set[str]:
     """Two-character pieces of the asked-for noun without its level (国家级非遗 → 非遗), and its plan terms
     whole: a candidate that states none of them is not about the things asked."""
     noun = re.sub(r"^(?:国家|省|市|县|区|镇|乡|村)级", "", forms[0])
@@ -183,7 +185,7 @@ def names_for(head: str, text: str) -> int:
 
 def names_listed(text: str) -> int:
     """How many names ``text`` enumerates: the longest run ``甲、乙、丙`` of items without a digit, the
-    parenthesised names (``国家级1项（砚台制作技艺）``), or the short lines of a list."""
+    parenthesised names (``国家级1项（剪纸技艺）``), or the short lines of a list."""
     runs = [len(re.findall("[、；;]", m.group(0))) + 1 for m in re.finditer(rf"{_ITEM}(?:[、；;]{_ITEM})+", text)]
     parens = len(re.findall(r"[（(][^）)\d]{2,}[）)]", text))
     lines = [x.strip(" -*·•\t") for x in text.splitlines()]
@@ -213,7 +215,7 @@ _ASKS_WHERE = re.compile(r"(?:建|设|选址|位于|坐落|落|布置|安排)在
                          r"什么位置|选址在哪|\bwhere\b|\blocated\b", re.I)
 _LOCATIVE = re.compile(r"位于|坐落|选址|[东南西北][部侧面边]|[东南西北]{2}|城[东南西北]|周边|附近|沿线|沿[河江路线]|境内|之间|交汇|"
                        r"毗邻|紧邻|临近|一带|片区|[镇乡村区县]域?内|[路街]口|[（(][^）)]*[镇乡村][）)]|"
-                       r"[\u4e00-\u9fff]{1,3}组(?![级织成合建])")  # a village group (新屋组), not 组级道路
+                       r"[\u4e00-\u9fff]{1,3}组(?![级织成合建])")  # a village group (上田组), not 组级道路
 
 
 _VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,8}?村)(?=算|属于|属|是|被|有|能|在|的|里|会|要|划|列|吗|呢|啊|[？?，,]|$)")
@@ -223,7 +225,7 @@ _CLASS_MODIFIER = ("中心", "基层", "行政", "自然", "特色", "重点", "
 
 
 def village_names(text: str) -> list[str]:
-    """Village names a question asks about (``七沟镇西坝村算不算中心村`` → 西坝村), not class names (中心村)."""
+    """Village names a question asks about (``甲镇东坡村算不算中心村`` → 东坡村), not class names (中心村)."""
     out = []
     for m in _VILLAGE.finditer(text):
         name = re.sub(r"^.*[镇乡县市区的边里内在]", "", m.group(1))
@@ -259,24 +261,24 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text", "outline", "indicator"):
         missing = [n for n in village_names(frame.text) if n not in c.text and n not in frame.jurisdiction]
         if missing and "subject not stated" not in out:
-            out.append("subject not stated")  # 西坝村算不算中心村: a quote without 西坝村 does not say
+            out.append("subject not stated")  # 东坡村算不算中心村: a quote without 东坡村 does not say
     if dates_only(c.text) and "年" not in frame.quantity and c.features.get("idf_match", 0.0) < 1.0:
         out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
     if states_period(c.text) and not c.features.get("idf_match", 0.0) and not _ASKS_PERIOD.search(frame.search_text):
         out.append("plan period")  # only the year is shared: 到2035年建成什么样 is not 规划期限2021年至2035年
     if _ASKS_WHEN.search(frame.search_text) and c.source in ("text", "indicator", "list") \
             and not (_TIME.search(c.text) and c.features.get("key_match", 1.0)):
-        out.append("no date for it")  # 卫生院扩建什么时候完工 is not answered by the near-term projects without it
+        out.append("no date for it")  # 卫生院扩建什么时候完工 is not answered by a list of near-term projects without it
     if _ASKS_WHERE.search(frame.search_text) and c.source in ("text", "indicator", "list") \
             and not _LOCATIVE.search(c.text) and not (re.search("几|多少", frame.text) and names_listed(c.text) >= 2):
         # (几处避难场所，在哪里 is answered by the sites' names)
-        out.append("no place for it")  # 第三高级中学建在哪 is not answered by 新建第三高级中学一所
+        out.append("no place for it")  # 中学建在哪 is not answered by 新建中学一所
     which = pointed(frame)
     if which and c.source in ("text", "indicator", "list"):
         named = [n for h in which[0] if counts(h[-2:], c.text) for n in [names_for(h[-2:], c.text)]]
         if named and max(named) < min(which[1], 2):
-            out.append("a count, not the names")  # 1项国家级非物质文化遗产 does not say which one it is
-        elif c.source != "list" and not any(w in c.text for w in _windows(which[0])):
+            out.append("a count, not the names")  # 2项国家级非物质文化遗产 does not say which they are
+        elif c.source != "list" and not any(w in c.text for w in _noun_pieces(which[0])):
             out.append("not the things asked")  # the 文物保护单位 beside them are not the 非遗 asked for
     head = _counted_head(frame)
     if head and c.source in ("text", "indicator") and not counts(head, c.text):
