@@ -11,12 +11,22 @@ import re
 _LATIN = re.compile(r"[A-Za-z]{3,}")
 
 
+def _spaced(term: str) -> str:
+    """``term`` as a pattern whose spaces match any run of spaces or hyphens (tap-water is tap water)."""
+    return r"[\s-]+".join(re.escape(w) for w in _words(term).split())
+
+
+def _words(term: str) -> str:
+    """``term`` lower-cased, its hyphens and runs of spaces one space each."""
+    return " ".join(term.lower().replace("-", " ").split())
+
+
 @functools.cache
 def _pattern() -> tuple[dict[str, str], re.Pattern[str]]:
     from retrieval.answering.lexicon import lexicon
 
-    terms = lexicon().glossary
-    alts = "|".join(rf"\b{re.escape(k)}(?:s|es)?\b" for k in sorted(terms, key=len, reverse=True))
+    terms = {_words(k): v for k, v in lexicon().glossary.items()}
+    alts = "|".join(rf"\b{_spaced(k)}(?:s|es)?\b" for k in sorted(terms, key=len, reverse=True))
     return terms, re.compile(alts, re.IGNORECASE)
 
 
@@ -31,7 +41,7 @@ def expand(query: str) -> str:
 
 
 def _lookup(terms: dict[str, str], found: str) -> str | None:
-    word = found.lower()
+    word = _words(found)
     for cut in (0, 1, 2):
         key = word[: len(word) - cut] if cut else word
         if key in terms:

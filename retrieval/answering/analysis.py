@@ -14,6 +14,7 @@ from retrieval.glossary import expand
 
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年?")
 _QWORDS = re.compile(r"多少|几[个处项类种级条座所成]?|哪些|哪几|哪个|哪里|哪儿|什么|啥|怎么样|怎么|怎样|如何|咋|"
                      r"是否|是不是|有没有|会不会|能不能|要不要|为什么")
@@ -78,7 +79,8 @@ def topic_of(text: str, lang: str, tokenizer: object = None) -> str:
     """What the question is about: Chinese without question and filler words; for English, the Chinese
     genre terms the glossary added."""
     if lang == "en":
-        return " ".join(w for w in text.split() if _CJK.search(w) or _YEAR.fullmatch(w))
+        words = (w for t in text.split() for w in (_YEAR.fullmatch(t) and [t] or _CJK_RUN.findall(t)))
+        return " ".join(dict.fromkeys(words))  # a quoted term (甲类) once, without its brackets
     long, single = _fillers()
     t = long.sub(" ", _QWORDS.sub(" ", text))
     if tokenizer is not None:
@@ -125,11 +127,20 @@ class Normalised:
     search_text: str
 
 
+def language_of(text: str) -> str:
+    """``en`` where the question is written in English, though it may quote a Chinese name or term
+    (``Is Jia Town (甲镇) a key town?``): English words outweigh Chinese characters three to one;
+    else ``zh`` (a Chinese question may hold an English abbreviation such as GDP)."""
+    words = _LATIN.findall(text)
+    letters = sum(len(w) for w in words)
+    return "en" if words and (len(_CJK.findall(text)) < 2 or len(words) >= 3 and letters >= 3 * len(_CJK.findall(text))) else "zh"
+
+
 def normalise(question: str) -> Normalised:
     from retrieval.search import normalize_query
 
     text = normalize_query(question)
-    lang = "en" if _LATIN.search(text) and len(_CJK.findall(text)) < 2 else "zh"
+    lang = language_of(text)
     return Normalised(text, lang, expand(text) if lang == "en" else text)
 
 
@@ -142,7 +153,7 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
     simplified = normalize_query(question)
     script = script_of(question)
     text, fixes = correct(simplified, vocab, tokenizer) if vocab is not None else (simplified, ())
-    lang = "en" if _LATIN.search(text) and len(_CJK.findall(text)) < 2 else "zh"
+    lang = language_of(text)
     search_text = expand(text) if lang == "en" else text
     plan_words = [t for t in lex.plan_terms(text) if vocab is None or vocab.occurs(t)] if lang == "zh" else []
     if plan_words:  # residents' words reach the plan's terms (村子 → 村庄, 看病 → 医疗)

@@ -74,8 +74,8 @@ def indicator_violations(frame: QuestionFrame, e: Entity) -> tuple[str, ...]:
     status, year = _status(e), e.first("targetYear")
     if frame.status == "Current" and status == "Planned":
         out.append("status")
-    if frame.status == "Planned" and status == "Current":
-        out.append("status")
+    if frame.status == "Planned" and status == "Current" and year != frame.year:
+        out.append("status")  # but the 现状 figure of the very year asked is the figure for that year
     if frame.year and isinstance(year, int) and year != frame.year:
         out.append("year")
     subject = str(e.first("subject") or e.label)

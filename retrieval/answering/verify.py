@@ -245,6 +245,11 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("unknown subject")  # asked about a place the plan never names: it cannot state it
     if not c.citations:
         out.append("no citation")
+    if frame.unseen and set(frame.topic.split()) <= set(frame.unseen) \
+            and (frame.lang == "zh" or all(w in frame.text for w in frame.unseen)):
+        # every word of the topic is one the plan never uses, as the resident wrote it (not the glossary's
+        # rendering of an English word, which may not be the plan's)
+        out.append("topic not in the plan")
     if not numbers_supported(c):
         out.append("numbers")
     if frame.wants_number and c.source != "list" and not (states_number(c.text) or "年" in frame.quantity):

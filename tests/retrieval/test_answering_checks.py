@@ -285,3 +285,57 @@ def test_whether_a_named_village_is_of_a_class_needs_that_village_in_the_answer(
     assert frame.answer_type == "yesno"
     assert "subject not stated" in problems(frame, _quoted("中心村下属的基层村。共148个。"))
     assert "subject not stated" not in problems(frame, _quoted("中心村包括西坝村、东坝村。"))
+
+
+def test_an_english_question_that_quotes_a_chinese_term_is_english_and_keeps_the_term() -> None:
+    from retrieval.answering.analysis import language_of
+
+    assert language_of("Is Jia Town (甲镇) one of the key towns?") == "en"
+    assert language_of("How many central villages are in Yi County (乙县)?") == "en"
+    assert language_of("甲县的GDP是多少？") == "zh"
+    assert language_of("甲县 population") == "zh"
+    frame = analyse("Within which life circle will nursing homes (养老院) be?")
+    assert frame.lang == "en" and "养老院" in frame.topic.split() and "(养老院)" not in frame.topic
+    assert frame.answer_type == "membership"  # which circle (one of them), not a list of circles
+
+
+def test_english_terms_match_with_hyphens_or_spaces() -> None:
+    from retrieval.glossary import expand
+
+    assert "自来水普及率" in expand("What rural tap-water coverage rate is the aim?")
+    assert "自来水普及率" in expand("What rural tap water coverage rate is the aim?")
+    assert "十分钟生活圈" in expand("What is in the 10-minute life circle?")
+    assert "十分钟生活圈" in expand("What is in the 10 minute life circle?")
+    assert "自来水普及率" not in expand("What is the tapping of water resources?")
+
+
+def test_a_base_year_question_is_answered_by_the_current_figure() -> None:
+    def kb(status: str, year: int) -> FactBase:
+        row = TABLE.splitlines()[2]
+        start = TABLE.index(row)
+        p = Passage("t1", "a", "2.2", "2.2", "2.2 主要指标", ("指标", "2.2 主要指标"), TABLE, 0, len(TABLE))
+        f = Fact("Indicator", f"耕地保有量-{year}", "耕地保有量", "t1", row, start, start + len(row),
+                 (("subject", "耕地保有量"), ("value", 52.36), ("unit", "万亩"), ("status", Ref("Concept", status)),
+                  ("targetYear", year)))
+        return FactBase([f], [p], PLANS)
+
+    assert analyse("What was the cultivated land retained in the base year 2020?").status == "Current"
+    (c,) = indicator_candidates(analyse("2020年耕地保有量是多少？"), kb("Current", 2020), "a", {"t1": 0})
+    assert "status" not in c.violations  # the 现状 figure of the very year asked
+    (c,) = indicator_candidates(analyse("2035年耕地保有量是多少？"), kb("Current", 2020), "a", {"t1": 0})
+    assert "status" in c.violations and "year" in c.violations
+    (c,) = indicator_candidates(analyse("耕地保有量现在是多少，2025年呢？"), kb("Planned", 2025), "a", {"t1": 0})
+    assert "status" in c.violations  # asked now first: a target figure does not answer
+
+
+def test_a_question_whose_every_topic_word_the_plan_never_uses_is_not_answered() -> None:
+    from dataclasses import replace
+
+    quote = _quoted("加快打造重要的绿色产业支撑基地。")
+    frame = analyse("宅基地怎么申请？")
+    unseen = replace(frame, topic="宅基地", unseen=("宅基地",))
+    assert "topic not in the plan" in problems(unseen, quote)
+    assert "topic not in the plan" not in problems(replace(frame, topic="宅基地 基地", unseen=("宅基地",)), quote)
+    english = analyse("What is rural homestead consolidation for?")
+    glossed = replace(english, topic="宅基地", unseen=("宅基地",))  # the glossary's term, not the resident's
+    assert "topic not in the plan" not in problems(glossed, quote)
