@@ -40,6 +40,11 @@ def expand(query: str) -> str:
     return f"{query} {' '.join(zh)}" if zh else query
 
 
+def matched(query: str) -> list[str]:
+    """The English genre terms ``expand`` renders in ``query``, as written there."""
+    return [m.group(0) for m in _pattern()[1].finditer(query)] if _LATIN.search(query) else []
+
+
 def _lookup(terms: dict[str, str], found: str) -> str | None:
     word = _words(found)
     for cut in (0, 1, 2):

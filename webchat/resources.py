@@ -93,10 +93,13 @@ class Build:
     def warm(self) -> None:
         """What the first requests would otherwise pay, paid now (at start, or in the reload thread
         before the swap): the routing context, the plan picker, one answer on the default plan and one
-        search over every row (the first touch of the mapped index pages)."""
+        search over every row (the first touch of the mapped index pages); the English dictionary is read
+        in the background."""
         from retrieval.answering import context_for
+        from retrieval.dictionary import preload
         from retrieval.search import hybrid_search
 
+        preload()  # the English–Chinese dictionary, in the background
         context_for(self.bases, self.tokenizer)
         _ = self.catalog
         default = self.settings.get("DEFAULT_PLAN") or ""

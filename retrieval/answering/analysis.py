@@ -155,6 +155,12 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
     text, fixes = correct(simplified, vocab, tokenizer) if vocab is not None else (simplified, ())
     lang = language_of(text)
     search_text = expand(text) if lang == "en" else text
+    if lang == "en" and vocab is not None:  # the plan's words for the question's ordinary English words
+        from retrieval.dictionary import plan_words as english_words
+        from retrieval.glossary import matched
+
+        extra = [w for w in english_words(text, vocab.occurs, matched(text)) if w not in search_text]
+        search_text = f"{search_text} {' '.join(extra)}" if extra else search_text
     plan_words = [t for t in lex.plan_terms(text) if vocab is None or vocab.occurs(t)] if lang == "zh" else []
     if plan_words:  # residents' words reach the plan's terms (村子 → 村庄, 看病 → 医疗)
         search_text = f"{text} {' '.join(plan_words)}"
