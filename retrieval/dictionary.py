@@ -83,12 +83,13 @@ def plan_words(question: str, occurs: Callable[[str], bool], skip: Iterable[str]
     """The Chinese words the plan uses for the English words of ``question`` (longest phrase first), for
     words not among ``skip`` (those the genre glossary already rendered) nor function words."""
     raw = _WORD.findall(question)
-    # a name (a capitalised word past the first, with the administrative word after it) is the gazetteer's
-    names = {i for i, w in enumerate(raw) if i and w[0].isupper()}
+    index, function = _index(), _function_words()
+    # a name (a capitalised word past the first that is no English word, and the administrative word after
+    # it: Jiashan County) is the gazetteer's; Jiashan Waterworks still asks for waterworks
+    names = {i for i, w in enumerate(raw) if i and w[0].isupper() and not any(f in index for f in _forms(w.lower()))}
     names |= {i + 1 for i in names if i + 1 < len(raw) and raw[i + 1].lower() in ADMIN}
     words = ["" if i in names else w.lower() for i, w in enumerate(raw)]
     done = {w.lower() for s in skip for w in _WORD.findall(s)}
-    index, function = _index(), _function_words()
     out: list[str] = []
     used: set[int] = set()
     for n in range(MAX_SENSE_WORDS, 0, -1):

@@ -15,6 +15,7 @@ from retrieval.glossary import expand
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_NAME = re.compile(r"(?<=\w )[A-Z][a-z]{3,}")  # a capitalised word past the first: a name, perhaps in pinyin
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年?")
 _QWORDS = re.compile(r"多少|几[个处项类种级条座所成]?|哪些|哪几|哪个|哪里|哪儿|什么|啥|怎么样|怎么|怎样|如何|咋|"
                      r"是否|是不是|有没有|会不会|能不能|要不要|为什么")
@@ -136,6 +137,12 @@ def language_of(text: str) -> str:
     return "en" if words and (len(_CJK.findall(text)) < 2 or len(words) >= 3 and letters >= 3 * len(_CJK.findall(text))) else "zh"
 
 
+def spelled_names(text: str, vocab: Vocabulary) -> list[str]:
+    """The plan's names an English ``text`` spells in pinyin (``Jiashan Waterworks`` → 甲山), but not the
+    jurisdiction's: the plan is about it."""
+    return [n for w in _NAME.findall(text) for n in vocab.spelled(w) if not any(n in p for p in vocab.protected)]
+
+
 def normalise(question: str) -> Normalised:
     from retrieval.search import normalize_query
 
@@ -159,7 +166,8 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
         from retrieval.dictionary import plan_words as english_words
         from retrieval.glossary import matched
 
-        extra = [w for w in english_words(text, vocab.occurs, matched(text)) if w not in search_text]
+        names = spelled_names(text, vocab)
+        extra = [w for w in [*names, *english_words(text, vocab.occurs, matched(text))] if w not in search_text]
         search_text = f"{search_text} {' '.join(extra)}" if extra else search_text
     plan_words = [t for t in lex.plan_terms(text) if vocab is None or vocab.occurs(t)] if lang == "zh" else []
     if plan_words:  # residents' words reach the plan's terms (村子 → 村庄, 看病 → 医疗)

@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from retrieval.answering.analysis import QuestionFrame, analyse, normalise, unknown_places, unseen_terms
+from retrieval.answering.analysis import (
+    QuestionFrame,
+    analyse,
+    normalise,
+    spelled_names,
+    unknown_places,
+    unseen_terms,
+)
 from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
 from retrieval.answering.candidates_text import outline_candidates, text_candidates
 from retrieval.answering.lexicon import lexicon
@@ -231,7 +238,8 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     kb = ctx.kb.for_plan(target)
     meta = ctx.kb.plans.get(target)
     own = place_names(meta.title) if meta else set()  # the plan's own jurisdiction: what every sentence is about
-    subjects = tuple(tuple(aliases(e.label)) for e in kb.mentioned(frame.text, target)
+    said = frame.text if frame.lang == "zh" else " ".join([frame.text, *spelled_names(frame.text, vocab)])
+    subjects = tuple(tuple(aliases(e.label)) for e in kb.mentioned(said, target)
                      if e.kind not in ("Indicator", "Passage", "Section") and not aliases(e.label) & own)
     lex = lexicon()
     unseen = tuple(w for w in unseen_terms(topic, vocab, ctx.tokenizer) if not lex.plan_terms(w))

@@ -37,6 +37,7 @@ class Vocabulary:
     by_mask: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     terms: set[str] = field(default_factory=set)
     protected: frozenset[str] = frozenset()  # the jurisdiction's names: 甲山 + 种 is not a slip of 甲山镇
+    _spelled: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_terms(cls, terms: Iterable[str], corpus: str, common: Mapping[str, int] | None = None) -> Vocabulary:
@@ -53,6 +54,19 @@ class Vocabulary:
 
     def occurs(self, text: str) -> bool:
         return text in self.corpus
+
+    def spelled(self, word: str) -> list[str]:
+        """The plan's names an English question spells in pinyin (``Jiashan`` → 甲山): the beginnings of
+        two to four characters of its terms whose toneless pinyin, run together, is ``word``."""
+        if self._spelled is None:
+            index: dict[str, set[str]] = defaultdict(set)
+            for key, terms in self.by_pinyin.items():
+                syllables = key.split()
+                for t in terms:
+                    for n in range(2, min(4, len(t)) + 1):
+                        index["".join(syllables[:n])].add(t[:n])
+            self._spelled = index
+        return sorted(self._spelled.get(word.lower(), ()))
 
     def suggest(self, window: str) -> str | None:
         """The plan term ``window`` is a slip of, if exactly one fits."""

@@ -44,3 +44,16 @@ def test_the_dictionary_is_read_once_in_the_background() -> None:
     t.join(timeout=60)
     assert not t.is_alive()
     assert plan_words("livable", _occurs) == ["宜居"]
+
+
+def test_a_name_spelled_in_pinyin_is_the_plans_name_but_not_the_jurisdictions() -> None:
+    from retrieval.answering.analysis import spelled_names
+
+    vocab = Vocabulary.from_terms(["芦湾水厂", "甲山镇", "宜居"], "甲山镇芦湾水厂扩建。")
+    vocab.protected = frozenset({"甲山", "甲山镇"})
+    assert vocab.spelled("Luwan") == ["芦湾"]
+    assert vocab.spelled("Yiju") == ["宜居"] and vocab.spelled("Beijing") == []
+    assert spelled_names("What will Luwan Waterworks supply?", vocab) == ["芦湾"]
+    assert spelled_names("What will Jiashan Town build?", vocab) == []  # the plan is about it: no topic word
+    assert spelled_names("Luwan waterworks?", vocab) == []  # the first word may be capitalised as any
+    assert "芦湾" in analyse("What will Luwan Waterworks supply?", vocab).topic.split()
