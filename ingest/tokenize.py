@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import jieba
 
 # Tokens that carry no retrieval signal.
-_STOP = frozenset(
+STOP_WORDS = frozenset(
     "的 了 和 与 及 等 是 在 为 对 将 以 其 之 中 上 下 有 我 我家 你 他 吗 呢 啊 吧 么 什么 哪些 哪个 怎么 怎样 如何 "
     "多少 几个 几 请问 规划 里 会 要 都 能 这 那 个 也 就 还 被 把 并 或 而 于 由 从 到 向 可以 一下".split()
 )
@@ -61,6 +61,6 @@ def tokens(tok: jieba.Tokenizer, text: str) -> list[str]:
     out: list[str] = []
     for word, _start, _end in tok.tokenize(normalize(text), mode="search"):
         w = word.strip()
-        if w and w not in _STOP and _WORD.search(w):
+        if w and w not in STOP_WORDS and _WORD.search(w):
             out.append(w)
     return out

@@ -105,7 +105,7 @@ class Context:
         kb = self.kb.for_plan(plan)  # the plan's own base; its vocabulary lives (and is evicted) with it
         key = f"vocabulary:{plan}"
         if key not in kb.memo:
-            from ingest.tokenize import tokens
+            from ingest.tokenize import STOP_WORDS, tokens
 
             texts = [p.text for p in kb.passages.values() if p.plan == plan]
             heads = {h for p in kb.passages.values() if p.plan == plan for h in p.path}
@@ -114,6 +114,7 @@ class Context:
             if self.tokenizer is not None:
                 terms |= {t for words in self._passage_tokens(plan) for t in words}
                 terms |= {t for x in heads for t in tokens(self.tokenizer, x)}
+                terms |= {w for w in STOP_WORDS if len(w) > 1}  # not searched, but words a slip may be of (规化)
             common = getattr(self.tokenizer, "FREQ", None)
             vocab = Vocabulary.from_terms(terms, "\n".join([*texts, *heads]), common)
             meta = self.kb.plans.get(plan)

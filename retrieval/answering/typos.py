@@ -107,6 +107,28 @@ def _boundaries(run: str, tokenizer: object) -> set[int] | None:
     return cuts
 
 
+def _mends(run: str, i: int, window: str, term: str, tokenizer: object) -> bool:
+    """Whether writing ``term`` for ``window`` at ``i`` mends the segmentation around it: over the words
+    either segmentation puts across the slip, the term comes out a word of its own and fewer lone characters
+    are left (四|大明|片 → 四大|名片; but 在|孩子 → 灾害|子 and 飞机|起降 → 小飞|基期|降 leave as many).
+    Dictionary words only (no HMM guesses, which glue lone characters into unknown words)."""
+    fixed = run[:i] + term + run[i + len(window):]
+    before = [(a, b) for _w, a, b in tokenizer.tokenize(run, HMM=False)]  # type: ignore[attr-defined]
+    after = [(a, b) for _w, a, b in tokenizer.tokenize(fixed, HMM=False)]  # type: ignore[attr-defined]
+    lo, hi = i, i + len(window)
+    while True:  # widen to whole words of both segmentations
+        spans = [(a, b) for a, b in [*before, *after] if a < hi and b > lo]
+        new_lo, new_hi = min([lo, *(a for a, _b in spans)]), max([hi, *(b for _a, b in spans)])
+        if (new_lo, new_hi) == (lo, hi):
+            break
+        lo, hi = new_lo, new_hi
+
+    def lone(words: list[tuple[int, int]]) -> int:
+        return sum(b - a == 1 for a, b in words if lo <= a and b <= hi)
+
+    return (i, i + len(term)) in after and lone(after) < lone(before)
+
+
 def correct(text: str, vocab: Vocabulary, tokenizer: object = None) -> tuple[str, tuple[tuple[str, str], ...]]:
     """``text`` with slips of plan terms repaired, and the ``(written, corrected)`` pairs. Never touches
     question words or characters that belong to a plan term written right; with a ``tokenizer``, a slip
@@ -124,9 +146,12 @@ def correct(text: str, vocab: Vocabulary, tokenizer: object = None) -> tuple[str
                     continue
                 if any(window.startswith(p) and len(window) == len(p) + 1 for p in vocab.protected):
                     continue
-                if cuts is not None and (i not in cuts or (i + n not in cuts and n < 3)):
-                    continue  # a slip starts a word; a two-character one is a whole word
+                astride = cuts is not None and (i not in cuts or (i + n not in cuts and n < 3))
+                if astride and n > 2:
+                    continue  # a slip starts a word; a two-character one is a whole word …
                 term = vocab.suggest(window)
+                if term and astride and not _mends(run, i, window, term, tokenizer):
+                    continue  # … unless the slip is what broke the words around it (四大明片 → 四|大明|片)
                 if term:
                     fixes.append((window, term))
                     out = out.replace(window, term, 1)

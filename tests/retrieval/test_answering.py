@@ -272,3 +272,15 @@ def test_when_no_passage_holds_a_word_of_the_question_the_nearest_text_does_not_
     assert grounded([quote, named], dense_only) == [named]
     both = [Hit(p, 1.0, 1, 1, 3.0, 0.5, 0.6)]
     assert grounded([quote, named], both) == [quote, named]  # BM25 found the question's words
+
+
+def test_a_slip_that_broke_the_words_around_it_is_repaired_but_not_a_slip_across_whole_words() -> None:
+    from ingest.tokenize import make_tokenizer
+
+    tok = make_tokenizer()
+    vocab = Vocabulary.from_terms(["名片", "灾害", "基期", "八十", "各组"], "四大名片 灾害 基期 八十 各组")
+    assert correct("甲县的四大明片是什么", vocab, tok)[1] == (("明片", "名片"),)  # 四|大明|片 → 四大|名片
+    assert correct("在孩子上学的地方", vocab, tok)[1] == ()  # 在|孩子 is two words, no slip of 灾害
+    assert correct("会有小飞机起降的机场吗", vocab, tok)[1] == ()  # 飞机|起降: no slip of 基期
+    assert correct("把时间拉到本世纪中叶", vocab, tok)[1] == ()  # 把|时间: no slip of 八十
+    assert correct("停车场建在哪个组", vocab, tok)[1] == ()  # 哪个|组 → 哪|各组 leaves as many lone characters
