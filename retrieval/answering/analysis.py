@@ -43,6 +43,7 @@ class QuestionFrame:
     quantity: tuple[str, ...] = ()  # units that can state the asked-for quantity (empty: any)
     subjects: tuple[tuple[str, ...], ...] = ()  # names of each entity the question asks about (not the plan's)
     jurisdiction: tuple[str, ...] = ()  # the plan's own place names (what every sentence of it is about)
+    spelled: tuple[str, ...] = ()  # the plan's names an English question spells in pinyin (Jiashan → 甲山)
 
     @property
     def wants_number(self) -> bool:
@@ -80,7 +81,7 @@ def topic_of(text: str, lang: str, tokenizer: object = None) -> str:
     """What the question is about: Chinese without question and filler words; for English, the Chinese
     genre terms the glossary added."""
     if lang == "en":
-        words = (w for t in text.split() for w in (_YEAR.fullmatch(t) and [t] or _CJK_RUN.findall(t)))
+        words = [w for t in text.split() for w in ([t] if _YEAR.fullmatch(t) else _CJK_RUN.findall(t))]
         return " ".join(dict.fromkeys(words))  # a quoted term (甲类) once, without its brackets
     long, single = _fillers()
     t = long.sub(" ", _QWORDS.sub(" ", text))
@@ -132,9 +133,10 @@ def language_of(text: str) -> str:
     """``en`` where the question is written in English, though it may quote a Chinese name or term
     (``Is Jia Town (甲镇) a key town?``): English words outweigh Chinese characters three to one;
     else ``zh`` (a Chinese question may hold an English abbreviation such as GDP)."""
-    words = _LATIN.findall(text)
-    letters = sum(len(w) for w in words)
-    return "en" if words and (len(_CJK.findall(text)) < 2 or len(words) >= 3 and letters >= 3 * len(_CJK.findall(text))) else "zh"
+    words, chars = _LATIN.findall(text), len(_CJK.findall(text))
+    if not words:
+        return "zh"
+    return "en" if chars < 2 or len(words) >= 3 and sum(map(len, words)) >= 3 * chars else "zh"
 
 
 def spelled_names(text: str, vocab: Vocabulary) -> list[str]:
@@ -162,7 +164,8 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
     text, fixes = correct(simplified, vocab, tokenizer) if vocab is not None else (simplified, ())
     lang = language_of(text)
     search_text = expand(text) if lang == "en" else text
-    if lang == "en" and vocab is not None:  # the plan's words for the question's ordinary English words
+    names: list[str] = []
+    if lang == "en" and vocab is not None:  # the plan's words for the question's names and ordinary words
         from retrieval.dictionary import plan_words as english_words
         from retrieval.glossary import matched
 
@@ -183,7 +186,7 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
         topic=" ".join([topic_of(search_text if lang == "en" else text, lang, tokenizer), *plan_words]).strip(), year=years[0] if years else None, status=status,
         level=lex.constraint("level", text), unit=_unit(text, lex), corrections=fixes,
         quantity=next((units for _k, pat, units in lex.quantity_kinds if pat.search(text if lang == "en" else search_text)), ()),  # not the glossary's terms (urban area → 面积)
-        out_of_scope=oos.group(0) if oos else None, scope=lex.scope(search_text))
+        out_of_scope=oos.group(0) if oos else None, scope=lex.scope(search_text), spelled=tuple(names))
 
 
 def _unit(text: str, lex: Lexicon) -> str | None:

@@ -11,14 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from retrieval.answering.analysis import (
-    QuestionFrame,
-    analyse,
-    normalise,
-    spelled_names,
-    unknown_places,
-    unseen_terms,
-)
+from retrieval.answering.analysis import QuestionFrame, analyse, normalise, unknown_places, unseen_terms
 from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
 from retrieval.answering.candidates_text import outline_candidates, text_candidates
 from retrieval.answering.lexicon import lexicon
@@ -239,7 +232,7 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     kb = ctx.kb.for_plan(target)
     meta = ctx.kb.plans.get(target)
     own = place_names(meta.title) if meta else set()  # the plan's own jurisdiction: what every sentence is about
-    said = frame.text if frame.lang == "zh" else " ".join([frame.text, *spelled_names(frame.text, vocab)])
+    said = " ".join([frame.text, *frame.spelled])  # an English question's names, as the plan writes them
     subjects = tuple(tuple(aliases(e.label)) for e in kb.mentioned(said, target)
                      if e.kind not in ("Indicator", "Passage", "Section") and not aliases(e.label) & own)
     lex = lexicon()

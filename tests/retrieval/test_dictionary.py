@@ -40,10 +40,14 @@ def test_an_english_question_carries_the_plans_words_into_its_topic() -> None:
 
 
 def test_the_dictionary_is_read_once_in_the_background() -> None:
+    from retrieval.dictionary import _read
+
+    _read.cache_clear()
     t = preload()
     t.join(timeout=60)
-    assert not t.is_alive()
+    assert not t.is_alive() and _read.cache_info().currsize == 1  # read by the thread, not by the lookup
     assert plan_words("livable", _occurs) == ["宜居"]
+    assert _read.cache_info().misses == 1
 
 
 def test_a_name_spelled_in_pinyin_is_the_plans_name_but_not_the_jurisdictions() -> None:
@@ -56,4 +60,5 @@ def test_a_name_spelled_in_pinyin_is_the_plans_name_but_not_the_jurisdictions() 
     assert spelled_names("What will Luwan Waterworks supply?", vocab) == ["芦湾"]
     assert spelled_names("What will Jiashan Town build?", vocab) == []  # the plan is about it: no topic word
     assert spelled_names("Luwan waterworks?", vocab) == []  # the first word may be capitalised as any
-    assert "芦湾" in analyse("What will Luwan Waterworks supply?", vocab).topic.split()
+    frame = analyse("What will Luwan Waterworks supply?", vocab)
+    assert "芦湾" in frame.topic.split() and frame.spelled == ("芦湾",)
