@@ -27,6 +27,8 @@ _BEFORE_CMP = (("不低于", "≥"), ("不少于", "≥"), ("达到", "≥"), ("
                ("达", "≥"))
 _AFTER_CMP = (("及以上", "≥"), ("以上", "≥"), ("以下", "≤"), ("以内", "≤"))
 _CURRENT = re.compile(r"现状|现有|所辖|现辖|目前|截至|已有|基期|行政辖区|行政区划")
+# A planned figure after a current one in the same sentence: 规划扩建至, 提升至, 到2035年.
+_PLANNED_AFTER = re.compile(r"规划(?!范围|期限)|(?:扩建|提升|提高|增加|扩大|达到|增至)至?|(?:到|至)\s*20\d\d")
 _YEAR_PHRASE = re.compile(r"^(?:到|至|于)?\s*\d{4}\s*年(?:底|末)?[，,]?\s*")
 _GENERIC_NOUN = {"类型", "类", "种类", "方面", "种", "项"}
 
@@ -148,7 +150,12 @@ def _status_year(p: Passage, s: Span, start: int, period: dict[str, int]) -> tup
     # "按照村庄发展现状、区位条件…，" states a basis, not the status of a figure
     stated = re.sub(r"(?:按照|根据|结合|依据)[^，,]*[，,]", "", s.text)
     if _CURRENT.search(stated) or (labels and re.search(r"现状|概况|范围|基期", labels[-1])):
-        return "Current", period.get("baseYear")
+        lead = re.sub(r"(?:按照|根据|结合|依据)[^，,]*[，,]", "", s.text[: start - s.start])  # up to the figure
+        now = [m.end() for m in _CURRENT.finditer(lead)]
+        then = [m.end() for m in _PLANNED_AFTER.finditer(lead)]
+        if not (now and then and then[-1] > now[-1]):
+            return "Current", period.get("baseYear")
+        # 现状供水规模0.6万立方米/日，规划扩建至1.2万立方米/日: the second figure is the planned one
     m = re.search(r"(?:到|至|于)\s*(\d{4})\s*年", s.text) or re.search(r"(\d{4})\s*年(?:目标|展望)",
                                                                      " ".join(p.path))
     if m:

@@ -230,3 +230,19 @@ def test_plan_period(name: str, base: int | None) -> None:
     assert (period["periodStart"], period["periodEnd"], period["nearTermYear"], period["visionYear"]) == (
         2021, 2035, 2025, 2050)
     assert period.get("baseYear") == base
+
+
+def test_a_planned_figure_after_a_current_one_in_one_sentence_is_planned(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``现状供水规模0.6万立方米/日，规划扩建至1.2万立方米/日``: the second figure is the plan's, not the
+    base year's; a sentence that states only the current figure stays current."""
+    text = ("# 甲镇国土空间总体规划（2021—2035年）\n\n# 第一章 市政设施\n\n## 1.1 给水工程\n\n"
+            "镇区由甲镇水厂供水。现状供水规模0.6万立方米/日，规划扩建至1.2万立方米/日。\n\n"
+            "## 1.2 排水工程\n\n现状污水处理厂规模0.3万立方米/日。\n")
+    path = tmp_path / "jia.md"
+    path.write_text(text, encoding="utf-8")
+    doc = read_plan(path)
+    sections, passages = split(doc)
+    status = {f.get("value")[0]: f.get("status")[0] for f in extract(doc, sections, passages)
+              if f.kind == "Indicator"}
+    assert status[0.6] == Ref("Concept", "Current") and status[0.3] == Ref("Concept", "Current")
+    assert status[1.2] == Ref("Concept", "Planned")
