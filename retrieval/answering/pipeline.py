@@ -66,7 +66,8 @@ class Context:
         if key not in kb.memo:
             from ingest.tokenize import tokens
 
-            texts = [p.text for p in kb.passages.values() if p.plan == plan]
+            # a passage's own heading says what it is about (``搬迁撤并型`` over its one-line definition)
+            texts = [(p.path[-1] if p.path else "") + "\n" + p.text for p in kb.passages.values() if p.plan == plan]
             kb.memo[key] = [tokens(self.tokenizer, x) for x in texts] if self.tokenizer is not None else []
         return kb.memo[key]  # type: ignore[no-any-return]
 

@@ -284,3 +284,21 @@ def test_a_slip_that_broke_the_words_around_it_is_repaired_but_not_a_slip_across
     assert correct("会有小飞机起降的机场吗", vocab, tok)[1] == ()  # 飞机|起降: no slip of 基期
     assert correct("把时间拉到本世纪中叶", vocab, tok)[1] == ()  # 把|时间: no slip of 八十
     assert correct("停车场建在哪个组", vocab, tok)[1] == ()  # 哪个|组 → 哪|各组 leaves as many lone characters
+
+
+def test_a_passage_heading_counts_towards_the_plans_idf() -> None:
+    """A one-line definition under its own heading (``甲型`` over ``…的村庄``): the heading's words are
+    the passage's, so a question using them weighs them (they would weigh nothing otherwise)."""
+    from ingest.records import Passage
+    from ingest.tokenize import make_tokenizer
+    from retrieval.answering.pipeline import Context
+    from retrieval.facts import FactBase
+    from tests.retrieval.answering_kb import PLANS
+
+    text = "生态敏感性强、人口流失严重的村庄"
+    ps = [Passage("d1", "a", "5.3", "5.3", "搬迁撤并型", ("5.3 村庄分类", "搬迁撤并型"), text, 0, len(text)),
+          Passage("d2", "a", "5.3", "5.3", "城郊融合型", ("5.3 村庄分类", "城郊融合型"), "城市与乡村结合部的村庄", 0, 11)]
+    ctx = Context(FactBase([], ps, PLANS), make_tokenizer())
+    idf = ctx.idf("a")
+    assert "搬迁" in idf and "撤并" in idf
+    assert idf["搬迁"] > idf["村庄"]  # in one passage's heading, against every passage's text
