@@ -93,8 +93,12 @@ def _counted_head(frame: QuestionFrame) -> str | None:
         return None
     if frame.lang == "zh":
         return counted(frame.text)
-    terms = frame.topic.split()  # an English question's Chinese genre terms
+    # an English question's Chinese genre terms, without a level (国家级 非物质文化遗产: 遗产 is counted)
+    terms = [t for t in frame.topic.split() if not _LEVEL.fullmatch(t)]
     return terms[0][-2:] if len(terms) == 1 and len(terms[0]) >= 2 else None
+
+
+_LEVEL = re.compile(r"(?:国家|省|市|县|区|镇|乡|村)级")
 
 
 def counted(text: str) -> str | None:
@@ -234,6 +238,57 @@ def village_names(text: str) -> list[str]:
     return out
 
 
+# A list question for the places of one kind (哪些村, 哪几个镇, which villages): answered by their names
+# (指的是哪些村, 包括哪些村 ask what a class means: a definition answers them)
+_ASKS_PLACES = re.compile(r"(?<!指的是)(?<!是指)(?<!指)(?<!包括)(?:哪些|哪几个|哪几)(村|镇|乡)(?![庄域级民落镇村])|\bwhich (village|town|township)s\b", re.I)
+_EN_PLACE = {"village": "村", "town": "镇", "township": "乡"}
+
+
+def place_names_in(text: str, suffix: str) -> list[str]:
+    """Names of places of one kind (``东庄村``, ``甲镇``) that ``text`` states: not their classes (中心村,
+    重点镇), not the kind itself (村庄, 乡镇, 城镇) and not a description (交通干道沿线村)."""
+    out = []
+    for m in re.finditer(rf"([\u4e00-\u9fff]{{1,4}}?){suffix}(?![庄域级民落镇乡区])", text):
+        stem = re.sub(r"^.*[的和与及、，,。；;：:是为在等即个处座项类]", "", m.group(1))  # after a word or a measure
+        if len(stem) >= 2 and stem[-1] not in "乡城村镇" and not stem.endswith(_CLASS_MODIFIER) \
+                and not re.search(r"沿线|周边|集聚|融合|改善|撤并|搬迁|提升|规划|各|每|全|本|该|其他", stem):
+            out.append(stem + suffix)
+    return out
+
+
+def asked_places(frame: QuestionFrame) -> str | None:
+    """The kind of place (村/镇/乡) a list question asks the names of, if any."""
+    if frame.answer_type != "list":
+        return None
+    m = _ASKS_PLACES.search(frame.text)
+    return (m.group(1) or _EN_PLACE[m.group(2).lower()]) if m else None
+
+
+# A question about one part of a structure's formula, quoted (那个“两域”指哪两块, “一带”是哪条河).
+_QUOTED_PART = re.compile(r"[“\"「『]([^”\"」』\s]{1,4})[”\"」』]")
+_ASKS_MEANING = re.compile(r"指|是什么|是啥|是哪|哪些|哪几|哪条|哪个|\bwhat\b|\bwhich\b|\bmean", re.I)
+
+
+def _quoted_parts(frame: QuestionFrame) -> list[str]:
+    if frame.answer_type in ("count", "yesno") or not _ASKS_MEANING.search(frame.raw):
+        return []
+    import zhconv
+
+    return [zhconv.convert(t, "zh-cn") for t in _QUOTED_PART.findall(frame.raw)]
+
+
+def _only_in_formula(term: str, text: str) -> bool:
+    """``term`` is named in ``text`` only as one part of a longer quoted formula (两域 in “一带、一区、两域、六园”)."""
+    outside = re.sub(r"[“\"「『][^”\"」』]*[”\"」』]", "", text)
+    inside = [q for q in re.findall(r"[“\"「『]([^”\"」』]*)[”\"」』]", text) if term in q]
+    return bool(inside) and all(q != term for q in inside) and term not in outside
+
+
+def _explains(term: str, text: str) -> bool:
+    """``text`` says what ``term`` is (``“两域”指…``, ``一带：…``, ``一带为…``), not only names it in a formula."""
+    return re.search(rf"{re.escape(term)}[”\"」』]?\s*(?:指|即|为|是|包括|：|:)", text) is not None
+
+
 def states_period(text: str) -> bool:
     return _PERIOD.search(text) is not None
 
@@ -286,7 +341,9 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         elif c.source != "list" and not any(w in c.text for w in _noun_pieces(which[0])):
             out.append("not the things asked")  # the 文物保护单位 beside them are not the 非遗 asked for
     head = _counted_head(frame)
-    if head and c.source in ("text", "indicator") and not counts(head, c.text):
+    # (a list too, for an English question: its head is the glossary's genre term, not a resident's paraphrase)
+    if head and (c.source in ("text", "indicator") or (c.source == "list" and frame.lang == "en")) \
+            and not counts(head, c.text):
         out.append("counts something else")  # 几项非物质文化遗产 is not answered by 6处文物保护单位
     if frame.answer_type == "count" and c.source in ("text", "indicator") and not states_measure(frame.text, c.text):
         out.append("counts in another measure")  # 分几级 is not answered by 共148个
@@ -298,4 +355,11 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("entity named, property not stated")
     if frame.year and c.source == "text" and re.search(r"20\d\d年", c.text) and str(frame.year) not in c.text:
         out.append("year")
+    for term in _quoted_parts(frame):
+        if _only_in_formula(term, c.text) and not _explains(term, c.text) and term not in _heading(c):
+            out.append("named, not explained")  # 那个“两域”指哪两块 is not answered by 构建“一带、一区、两域、六园”的格局
+            break
+    kind = asked_places(frame)
+    if kind and not place_names_in(c.text, kind):
+        out.append("no names of the places")  # 哪些村被列为搬迁撤并类 is not answered by what the class means
     return out

@@ -339,3 +339,44 @@ def test_a_question_whose_every_topic_word_the_plan_never_uses_is_not_answered()
     english = analyse("What is rural homestead consolidation for?")
     glossed = replace(english, topic="宅基地", unseen=("宅基地",))  # the glossary's term, not the resident's
     assert "topic not in the plan" not in problems(glossed, quote)
+
+
+def test_a_list_question_for_the_villages_of_a_class_needs_their_names() -> None:
+    from retrieval.answering.verify import asked_places, place_names_in
+
+    frame = analyse("甲县哪些村被列为搬迁撤并类？")
+    assert asked_places(frame) == "村"
+    meaning = _quoted("搬迁撤并类：生态敏感性强、人口流失严重的村庄。")
+    classes = _quoted("村庄分类包括：集聚提升类（12个）；搬迁撤并类（2个）。")
+    named = _quoted("搬迁撤并类：东坡村、西岭村。")
+    assert "no names of the places" in problems(frame, meaning)
+    assert "no names of the places" in problems(frame, classes)
+    assert "no names of the places" not in problems(frame, named)
+    # what a class means is asked with 指的是/包括 哪些村: its definition answers
+    assert asked_places(analyse("搬迁撤并类村庄指的是哪些村？")) is None
+    assert asked_places(analyse("哪些乡镇要编制乡镇国土空间规划？")) is None  # 乡镇 in general, not named towns
+    assert place_names_in("重点镇3个，即石门镇、松岗镇。形成中心城区—重点镇—一般乡镇体系", "镇") == ["石门镇", "松岗镇"]
+    assert place_names_in("规划中心村、人口集聚村、交通干道沿线村等；布局80个中心村", "村") == []
+
+
+def test_an_english_count_is_not_answered_by_a_list_of_other_things() -> None:
+    frame = analyse("How many intangible cultural heritage items are there?")
+    assert "非物质文化遗产" in frame.topic
+    relics = _quoted("1处国家级文物保护单位。", source="list")
+    heritage = _quoted("3项非物质文化遗产。", source="list")
+    assert "counts something else" in problems(frame, relics)
+    assert "counts something else" not in problems(frame, heritage)
+    # a Chinese question's own word may be a paraphrase: its list candidates are not held to it
+    zh = analyse("甲县有几处国家重点保护的文物古迹？")
+    assert "counts something else" not in problems(zh, _quoted("4处国家级文物保护单位。", source="list"))
+
+
+def test_a_part_of_a_formula_is_not_explained_by_the_formula_that_names_it() -> None:
+    frame = analyse("生态格局里那个“两域”指的是哪两块地方？")
+    formula = _quoted("构建“一带、一区、两域、六园”的生态保护安全格局。")
+    explained = _quoted("构建“一带、一区、两域、六园”的生态保护安全格局。“两域”指北部山地和南部河谷。")
+    assert "named, not explained" in problems(frame, formula)
+    assert "named, not explained" not in problems(frame, explained)
+    # the whole formula asked: the sentence that introduces it and lists its parts answers
+    whole = analyse("“三区一城”具体指哪些？")
+    assert "named, not explained" not in problems(whole, _quoted("高标准完成“三区一城”发展格局\n甲功能区\n乙示范区"))
