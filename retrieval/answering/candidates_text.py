@@ -78,6 +78,10 @@ def _without_heading(quote: str, heads: set[str]) -> str:
     return rest.strip() if rest.strip() and re.sub(r"\s+", "", first) in heads else quote
 
 
+LABELLED_CHARS = 60  # a passage this short under a term of its own defines that term
+_LABEL = re.compile(r"[\u4e00-\u9fff]{2,10}")  # a term, not a numbered heading (``5.3 分类推进乡村振兴``)
+
+
 def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate]:
     tb = bigrams(frame.topic) or bigrams(frame.text)
     qb = bigrams(frame.text)
@@ -102,8 +106,12 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
                 continue  # a label (``一心：``) or a stray line, not an answer
             quote = text[a:b]
             has_num = 1.0 if re.search(r"\d", clean(quote)) else 0.0
+            said = sentence(shown)
+            label = h.passage.heading
+            if len(text) <= LABELLED_CHARS and _LABEL.fullmatch(label) and label not in said:
+                said = f"{label}：{said}"  # a one-line definition under its term (城郊融合型) says the term too
             cands.append(Candidate(
-                "text", sentence(shown), [Citation(h.passage, quote)], h.passage.plan, [],
+                "text", said, [Citation(h.passage, quote)], h.passage.plan, [],
                 {"match": over, "cover": qover, "rank": 1.0 / (1 + i), "coverage": h.coverage,
                  "cosine": h.cosine, "number": has_num, "trail": len(trail & tb) / (len(tb) or 1),
                  "agree": 1.0 if h.bm25_rank == 1 and h.dense_rank == 1 else 0.0,

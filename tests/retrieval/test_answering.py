@@ -302,3 +302,16 @@ def test_a_passage_heading_counts_towards_the_plans_idf() -> None:
     idf = ctx.idf("a")
     assert "搬迁" in idf and "撤并" in idf
     assert idf["搬迁"] > idf["村庄"]  # in one passage's heading, against every passage's text
+
+
+def test_a_one_line_definition_is_quoted_with_the_term_it_defines() -> None:
+    from retrieval.answering.candidates_text import text_candidates
+    from retrieval.search import Hit
+
+    text = "城市与乡村结合部的村庄。"
+    defined = Passage("d", "a", "5.3", "5.3", "城郊融合型", ("5.3 村庄分类", "城郊融合型"), text, 0, len(text))
+    (c, *_) = text_candidates(analyse("城乡结合部的村子算哪一类？"), [Hit(defined, 1.0, 1, 1, 3.0, 0.5, 0.6)])
+    assert c.text == "城郊融合型：城市与乡村结合部的村庄。" and c.citations[0].quote == text  # the quote stays verbatim
+    numbered = Passage("n", "a", "5.3", "5.3", "5.3 分类推进乡村振兴", ("5.3 分类推进乡村振兴",), text, 0, len(text))
+    (c, *_) = text_candidates(analyse("城乡结合部的村子算哪一类？"), [Hit(numbered, 1.0, 1, 1, 3.0, 0.5, 0.6)])
+    assert c.text == text  # a numbered section's title is no term
