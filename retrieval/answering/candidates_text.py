@@ -110,6 +110,8 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
             label = h.passage.heading
             if len(text) <= LABELLED_CHARS and _LABEL.fullmatch(label) and label not in said:
                 said = f"{label}：{said}"  # a one-line definition under its term (城郊融合型) says the term too
+                wb = bigrams(said)
+                over, qover = len(wb & tb) / (len(tb) or 1), len(wb & qb) / (len(qb) or 1)
             cands.append(Candidate(
                 "text", said, [Citation(h.passage, quote)], h.passage.plan, [],
                 {"match": over, "cover": qover, "rank": 1.0 / (1 + i), "coverage": h.coverage,
