@@ -155,7 +155,7 @@ def _status_year(p: Passage, s: Span, start: int, period: dict[str, int]) -> tup
         then = [m.end() for m in _PLANNED_AFTER.finditer(lead)]
         if not (now and then and then[-1] > now[-1]):
             return "Current", period.get("baseYear")
-        # 现状供水规模0.6万立方米/日，规划扩建至1.2万立方米/日: the second figure is the planned one
+        # 现状供水规模1万立方米/日，规划扩建至2万立方米/日: the second figure is the planned one
     m = re.search(r"(?:到|至|于)\s*(\d{4})\s*年", s.text) or re.search(r"(\d{4})\s*年(?:目标|展望)",
                                                                      " ".join(p.path))
     if m:

@@ -88,6 +88,9 @@ def counts(head: str, text: str) -> bool:
                for h in heads)
 
 
+_LEVEL = re.compile(r"(?:国家|省|市|县|区|镇|乡|村)级")
+
+
 def _counted_head(frame: QuestionFrame) -> str | None:
     if frame.answer_type != "count":
         return None
@@ -96,9 +99,6 @@ def _counted_head(frame: QuestionFrame) -> str | None:
     # an English question's Chinese genre terms, without a level (国家级 非物质文化遗产: 遗产 is counted)
     terms = [t for t in frame.topic.split() if not _LEVEL.fullmatch(t)]
     return terms[0][-2:] if len(terms) == 1 and len(terms[0]) >= 2 else None
-
-
-_LEVEL = re.compile(r"(?:国家|省|市|县|区|镇|乡|村)级")
 
 
 def counted(text: str) -> str | None:
@@ -245,7 +245,7 @@ _EN_PLACE = {"village": "村", "town": "镇", "township": "乡"}
 
 
 def place_names_in(text: str, suffix: str) -> list[str]:
-    """Names of places of one kind (``东庄村``, ``甲镇``) that ``text`` states: not their classes (中心村,
+    """Names of places of one kind (``甲庄村``, ``甲镇``) that ``text`` states: not their classes (中心村,
     重点镇), not the kind itself (村庄, 乡镇, 城镇) and not a description (交通干道沿线村)."""
     out = []
     for m in re.finditer(rf"([\u4e00-\u9fff]{{1,4}}?){suffix}(?![庄域级民落镇乡区])", text):
