@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ingest.extract_text import sentence_bounds
@@ -11,12 +12,18 @@ WHOLE_PASSAGE_CHARS = 160
 WINDOW_CHARS = 220
 
 
-def bigrams(s: str) -> set[str]:
-    s = re.sub(r"[^\w]", "", s)
-    return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+_NON_WORD = re.compile(r"[^\w]")
 
 
-def overlap(text: str, qb: set[str]) -> float:
+@functools.lru_cache(maxsize=1 << 16)
+def bigrams(s: str) -> frozenset[str]:
+    """The character bigrams of ``s`` without punctuation and spaces (a one-character ``s``: itself).
+    Cached: the same passage windows, labels and headings are compared with every question."""
+    s = _NON_WORD.sub("", s)
+    return frozenset({s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set()))
+
+
+def overlap(text: str, qb: frozenset[str] | set[str]) -> float:
     return len(bigrams(text) & qb) / (len(qb) or 1)
 
 

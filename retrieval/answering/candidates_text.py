@@ -4,6 +4,7 @@ section whose title the question names)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -21,6 +22,15 @@ TEXT_HITS = 4
 WINDOW_CHARS = 220
 ENUM_CHARS = 360
 SHORT_PASSAGE = 160
+
+
+@functools.lru_cache(maxsize=1 << 13)
+def _window_table(text: str, path: tuple[str, ...], whole: bool) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    """The passage's candidate windows with their bigrams, without heading lines (a heading line inside
+    the passage says nothing by itself). Derived from the passage alone, so kept across questions."""
+    heads = {re.sub(r"\s+", "", x) for x in path}
+    return tuple((a, b, bigrams(text[a:b])) for a, b in _windows(text, whole)
+                 if re.sub(r"\s+", "", text[a:b]).rstrip("。：:") not in heads)
 
 
 def _windows(text: str, whole: bool = False) -> list[tuple[int, int]]:
@@ -91,10 +101,7 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
         trail = bigrams("".join(h.passage.path))
         scored = []
         heads = {re.sub(r"\s+", "", x) for x in h.passage.path}
-        for a, b in _windows(text, frame.answer_type in ("list", "overview")):
-            if re.sub(r"\s+", "", text[a:b]).rstrip("。：:") in heads:
-                continue  # a heading line inside the passage says nothing by itself
-            wb = bigrams(text[a:b])
+        for a, b, wb in _window_table(text, h.passage.path, frame.answer_type in ("list", "overview")):
             # on a tie a list question wants the whole enumeration, any other the shortest window
             size = (b - a) if frame.answer_type == "list" else -(b - a)
             scored.append((len(wb & tb) / (len(tb) or 1), len(wb & qb) / (len(qb) or 1), size, a, b))

@@ -3,6 +3,7 @@ Citations keep the verbatim quote; only the answer text is cleaned."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 _MARKS = re.compile(r"\*\*|__|^#+\s*|^\s*[-*+]\s+|`", re.MULTILINE)
@@ -14,9 +15,10 @@ _PIPE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}.*$", re.MULTILINE)
 _PIPE_ROW = re.compile(r"^[ \t]*\|(.*?)\|?[ \t]*$", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=1 << 13)
 def clean(text: str) -> str:
     """Answer text for reading: markers removed, cells of table rows (tabs or ``|``) joined by ``，``,
-    gaps between CJK removed."""
+    gaps between CJK removed. Cached: the same passage windows are rendered for many questions."""
     t = _PIPE_RULE.sub("", text)
     t = _PIPE_ROW.sub(lambda m: "，".join(c.strip() for c in m.group(1).split("|") if c.strip()), t)
     t = _MARKS.sub("", t)
