@@ -44,6 +44,7 @@ class QuestionFrame:
     subjects: tuple[tuple[str, ...], ...] = ()  # names of each entity the question asks about (not the plan's)
     jurisdiction: tuple[str, ...] = ()  # the plan's own place names (what every sentence of it is about)
     spelled: tuple[str, ...] = ()  # the plan's names an English question spells in pinyin (Jiashan → 甲山)
+    kinds: tuple[tuple[str, ...], ...] = ()  # compounds the plan never uses, as (modifier…, head) parts
 
     @property
     def wants_number(self) -> bool:
@@ -118,6 +119,36 @@ def unseen_terms(topic: str, vocab: Vocabulary, tokenizer: object) -> tuple[str,
 
     words = tokens(tokenizer, topic) if tokenizer is not None else topic.split()
     return tuple(dict.fromkeys(w for w in words if len(w) >= 2 and _CJK.match(w) and not vocab.occurs(w)))
+
+
+COMPOUND_CHARS = 4  # a compound term: a modifier word and a head word (户籍 + 人口)
+
+
+def unnamed_kinds(topic: str, vocab: Vocabulary, tokenizer: object, topic_text: str = "") -> tuple[tuple[str, ...], ...]:
+    """Compound terms of ``topic`` the plan never uses although it uses their head (``户籍人口``: the plan
+    has 人口 but never 户籍人口), split into the words that make them up, the head last. Asked for a
+    figure or a list of such a kind, a candidate about the head alone (常住人口) does not answer.
+    ``topic_text``: the question's text, where a compound that modifies another word (``X的Y``) is not
+    the thing asked."""
+    if tokenizer is None:
+        return ()
+    from ingest.tokenize import tokens
+
+    out = []
+    for w in unseen_terms(topic, vocab, tokenizer):
+        if len(w) < COMPOUND_CHARS:
+            continue
+        subs = {t for t in tokens(tokenizer, w) if 2 <= len(t) < len(w)}
+        parts, i = [], 0
+        while i < len(w):  # the longest sub-word at each point; a compound is words end to end
+            t = next((w[i:j] for j in range(len(w), i + 1, -1) if w[i:j] in subs), None)
+            if t is None:
+                break
+            parts.append(t)
+            i += len(t)
+        if i == len(w) and len(parts) >= 2 and vocab.occurs(parts[-1]) and w + "的" not in topic_text:
+            out.append(tuple(parts))  # (``重点保护的文物古迹``: the compound modifies what is asked)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

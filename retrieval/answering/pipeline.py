@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from retrieval.answering.analysis import QuestionFrame, analyse, normalise, unknown_places, unseen_terms
+from retrieval.answering.analysis import (
+    QuestionFrame,
+    analyse,
+    normalise,
+    unknown_places,
+    unnamed_kinds,
+    unseen_terms,
+)
 from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
 from retrieval.answering.candidates_text import outline_candidates, text_candidates
 from retrieval.answering.lexicon import lexicon
@@ -239,6 +246,7 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     lex = lexicon()
     unseen = tuple(w for w in unseen_terms(topic, vocab, ctx.tokenizer) if not lex.plan_terms(w))
     frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects, jurisdiction=tuple(sorted(own)),
+                    kinds=unnamed_kinds(topic, vocab, ctx.tokenizer, frame.text),
                     unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
     hits = search(frame.search_text, max(top_k, 5), target, frame.topic)  # BM25 matches the topic words
     return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target))

@@ -293,6 +293,25 @@ def states_period(text: str) -> bool:
     return _PERIOD.search(text) is not None
 
 
+_CLAUSE_START = re.compile(r"[，。；：、,;:\n]")
+
+
+def another_kind(parts: tuple[str, ...], text: str, heading: str = "") -> bool:
+    """``text`` speaks of the head of the compound ``parts`` (``户籍`` + ``人口``) but never as that
+    compound: no clause of it names the head with every other part before it (or in ``heading``, the
+    section's subject), a part of urban or rural scope also counting in its synonym (农村 as 乡村)."""
+    *mods, head = parts
+    found = False
+    for m in re.finditer(re.escape(head), text):
+        found = True
+        start = max((x.end() for x in _CLAUSE_START.finditer(text, 0, m.start())), default=0)
+        before = text[start:m.start()]
+        scope = lexicon().scope(before)
+        if all(p in before or p in heading or (scope and lexicon().scope(p) == scope) for p in mods):
+            return False
+    return found
+
+
 def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     """Why ``c`` does not answer ``frame`` (empty: it does)."""
     out = list(c.violations)
@@ -359,6 +378,9 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         if _only_in_formula(term, c.text) and not _explains(term, c.text) and term not in _heading(c):
             out.append("named, not explained")  # 那个“两域”指哪两块 is not answered by 构建“一带、一区、两域、六园”的格局
             break
+    if frame.answer_type in ("value", "count", "list") and any(
+            another_kind(parts, c.text, _heading(c)) for parts in frame.kinds):
+        out.append("another kind")  # 户籍人口 is not answered by 常住人口, 十分钟生活圈 not by 十五分钟生活圈
     kind = asked_places(frame)
     if kind and not place_names_in(c.text, kind):
         out.append("no names of the places")  # 哪些村被列为搬迁撤并类 is not answered by what the class means

@@ -380,3 +380,29 @@ def test_a_part_of_a_formula_is_not_explained_by_the_formula_that_names_it() -> 
     # the whole formula asked: the sentence that introduces it and lists its parts answers
     whole = analyse("“三区一城”具体指哪些？")
     assert "named, not explained" not in problems(whole, _quoted("高标准完成“三区一城”发展格局\n甲功能区\n乙示范区"))
+
+
+def test_a_figure_of_the_head_alone_does_not_answer_for_a_compound_the_plan_never_uses() -> None:
+    from dataclasses import replace
+
+    from ingest.tokenize import make_tokenizer
+    from retrieval.answering.analysis import unnamed_kinds
+    from retrieval.answering.verify import another_kind
+
+    tok = make_tokenizer(["户籍人口", "常住人口"])  # a word of another plan's dictionary
+
+    text = "全县常住人口18.7万人，城镇化率46.2%。乡村自来水普及率达到95%以上。"
+    vocab = Vocabulary.from_terms({"常住人口", "人口", "自来水", "普及率", "乡村"}, text)
+    kinds = unnamed_kinds("户籍 人口 户籍人口", vocab, tok, "户籍人口是多少")
+    assert kinds == (("户籍", "人口"),)
+    assert unnamed_kinds("常住人口", vocab, tok, "常住人口是多少") == ()  # the plan's own term
+    assert unnamed_kinds("户籍人口", vocab, tok, "户籍人口的比例是多少") == ()  # modifies what is asked
+    frame = replace(analyse("户籍人口是多少？"), kinds=kinds)
+    assert "another kind" in problems(frame, _quoted(text))
+    assert another_kind(("户籍", "人口"), "全县户籍人口20万人。") is False
+    # a part of urban or rural scope counts in its synonym; a clause without the part does not
+    assert another_kind(("农村", "自来水", "普及率"), text) is False
+    assert another_kind(("农村", "自来水", "普及率"), "城镇集中供水普及率达到100%。") is True
+    assert another_kind(("中心城区", "排涝", "标准"), "中心城区防洪标准为50年一遇。") is True
+    assert another_kind(("中心城区", "排涝", "标准"), "排涝标准为20年一遇。", "6 中心城区") is False
+    assert another_kind(("户籍", "人口"), "加快城镇化。") is False  # says nothing of the head: other checks
