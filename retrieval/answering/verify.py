@@ -312,6 +312,13 @@ def another_kind(parts: tuple[str, ...], text: str, heading: str = "") -> bool:
     return found
 
 
+def _urban_section(frame: QuestionFrame, c: Candidate) -> bool:
+    """The entity asked about is the urban area (中心城区) and the candidate's section is about the city
+    (``城市风貌管控``): a county plan's city chapter speaks of its central city."""
+    urban = any(lexicon().scope(a) == "Urban" for names in frame.subjects for a in names)
+    return urban and bool(c.citations) and lexicon().scope(" ".join(c.citations[0].passage.path[1:])) == "Urban"
+
+
 def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     """Why ``c`` does not answer ``frame`` (empty: it does)."""
     out = list(c.violations)
@@ -332,7 +339,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
             and c.source in ("text", "indicator") and not states_kind(frame.quantity, c):
         out.append("quantity kind")
     if frame.wants_number and c.source in ("text", "indicator") and frame.subjects \
-            and not any(a in c.text or a in _heading(c) for names in frame.subjects for a in names):
+            and not any(a in c.text or a in _heading(c) for names in frame.subjects for a in names) \
+            and not _urban_section(frame, c):
         out.append("subject")  # a figure about something else than the entity asked about (its section may name it)
     if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text") and frame.subjects \
             and not any(a in c.text for names in frame.subjects for a in names):

@@ -130,6 +130,14 @@ def test_a_figure_under_a_heading_that_names_the_subject_is_about_it() -> None:
     elsewhere = _quoted("规划山地公园4个，规划街头游园17处。", heading="5.3 乡村绿地")
     assert "subject" not in problems(frame, under)
     assert "subject" in problems(frame, elsewhere)
+    # the urban area asked about, a section about the city under a chapter that does not name it
+    text = "规划山地公园4个，规划街头游园17处。"
+    city = Passage("p", "a", "6.3", "6.3", "公园点缀", ("打造宜居家园", "6.3 城市风貌管控", "公园点缀"), text, 0, len(text))
+    village = Passage("p", "a", "6.3", "6.3", "公园点缀", ("打造宜居城市", "6.3 乡村风貌", "公园点缀"), text, 0, len(text))
+    assert "subject" not in problems(frame, Candidate("text", text, [Citation(city, text)], "a"))
+    assert "subject" in problems(frame, Candidate("text", text, [Citation(village, text)], "a"))
+    town = replace(frame, subjects=(("七沟镇",),))  # not the urban area: the city section does not speak of it
+    assert "subject" in problems(town, Candidate("text", text, [Citation(city, text)], "a"))
 
 
 def test_a_plans_own_jurisdiction_is_the_innermost_unit_of_its_title() -> None:
