@@ -89,7 +89,8 @@ def _without_heading(quote: str, heads: set[str]) -> str:
 
 
 LABELLED_CHARS = 60  # a passage this short under a term of its own defines that term
-_LABEL = re.compile(r"[\u4e00-\u9fff]{2,10}")  # a term, not a numbered heading (``5.3 分类推进乡村振兴``)
+# a term, perhaps with its count (``集聚提升类（12个）``), not a numbered heading (``5.3 分类推进乡村振兴``)
+_LABEL = re.compile(r"[\u4e00-\u9fff]{2,10}(?:[（(]\d+[个处项类种条座所]?[）)])?")
 
 
 def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate]:
@@ -116,7 +117,8 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
             said = sentence(shown)
             label = h.passage.heading
             if len(text) <= LABELLED_CHARS and _LABEL.fullmatch(label) and label not in said:
-                said = f"{label}：{said}"  # a one-line definition under its term (城郊融合型) says the term too
+                said = f"{label}：{said}"  # a one-line definition under its term (城郊融合型) says the term too,
+                # the names listed under a class (集聚提升类（12个）) their class
                 wb = bigrams(said)
                 over, qover = len(wb & tb) / (len(tb) or 1), len(wb & qb) / (len(qb) or 1)
             cands.append(Candidate(

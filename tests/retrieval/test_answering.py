@@ -33,6 +33,7 @@ KB = factbase()
     ("是否建设垃圾焚烧厂？", "yesno"), ("怎么保护耕地？", "overview"),
     ("How many key towns are there?", "count"), ("What is the urbanization rate in 2035?", "value"),
     ("Which towns does the central urban area include?", "list"), ("那几个村要搬迁？", "list"), ("国家级文保单位是哪俩？", "list"),
+    ("东坡村属于哪一类村庄？", "membership"), ("村庄分为哪几类？", "list"),
 ])
 def test_answer_types(question: str, kind: str) -> None:
     assert analyse(question).answer_type == kind
@@ -315,3 +316,7 @@ def test_a_one_line_definition_is_quoted_with_the_term_it_defines() -> None:
     numbered = Passage("n", "a", "5.3", "5.3", "5.3 分类推进乡村振兴", ("5.3 分类推进乡村振兴",), text, 0, len(text))
     (c, *_) = text_candidates(analyse("城乡结合部的村子算哪一类？"), [Hit(numbered, 1.0, 1, 1, 3.0, 0.5, 0.6)])
     assert c.text == text  # a numbered section's title is no term
+    names = "甲村、乙村、丙村。"
+    listed = Passage("l", "a", "4.1", "4.1", "集聚提升类（3个）", ("4.1 村庄分类", "集聚提升类（3个）"), names, 0, len(names))
+    (c, *_) = text_candidates(analyse("乙村属于哪一类村庄？"), [Hit(listed, 1.0, 1, 1, 3.0, 0.5, 0.6)])
+    assert c.text == "集聚提升类（3个）：甲村、乙村、丙村。"  # the names listed under a class say their class
