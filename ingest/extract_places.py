@@ -37,7 +37,8 @@ _PA_COUNT = re.compile(r"[0-9" + CN_NUM + r"]+个(" + "|".join(("国家级", "�
                        + r")?(" + "|".join(s for s, _ in PROTECTED) + ")")
 LINEAR = (("生态廊道", "EcologicalCorridor"), ("景观廊道", "EcologicalCorridor"),
           ("生态屏障", "EcologicalBarrier"))
-_INNER_VERB = re.compile(r".*(?:建设|打造|构建|形成|围绕|保证|依托|串联|筑牢|牢筑|保护|加强)")
+# a verb before the name, or a quoted part's definition (“两屏”指西部…生态屏障)
+_INNER_VERB = re.compile(r".*(?:建设|打造|构建|形成|围绕|保证|依托|串联|筑牢|牢筑|保护|加强|[”\"」』](?:指|即|为|是|包括))")
 GENERIC_PREFIX = ("若干", "重要", "主要", "区域", "滨水", "多条", "各类", "沿河", "城市", "绿色", "生态",
                    "安全", "一条", "两条", "各")
 _DISTRICT_LINE = re.compile(f"^([{CJK}]{{1,8}}(?:城区|片区|组团|新区|园区))[：:]\\s*([{CJK}]{{2,12}}区)$")

@@ -164,6 +164,15 @@ def pointed(frame: QuestionFrame) -> tuple[tuple[str, ...], int] | None:
     return None
 
 
+_HOW_MANY = re.compile(r"哪([两二三四五六七八九十\d]+)[个条类种项处座所片级]")
+
+
+def asked_how_many(text: str) -> int | None:
+    """How many things a which-question says there are (``指哪两个生态屏障`` → 2)."""
+    m = _HOW_MANY.search(text)
+    return _cn_int(m.group(1)) if m else None
+
+
 def _noun_pieces(forms: tuple[str, ...]) -> set[str]:
     """Two-character pieces of the asked-for noun without its level (国家级非遗 → 非遗), and its plan terms
     whole: a candidate that states none of them is not about the things asked."""
@@ -367,6 +376,9 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
             out.append("a count, not the names")  # 2项国家级非物质文化遗产 does not say which they are
         elif c.source != "list" and not any(w in c.text for w in _noun_pieces(which[0])):
             out.append("not the things asked")  # the 文物保护单位 beside them are not the 非遗 asked for
+    many = asked_how_many(frame.text)
+    if many and c.source == "list" and 0 < len(c.entities) < many:
+        out.append("partial list")  # 哪两个生态屏障 is not answered by one of them
     head = _counted_head(frame)
     # (a list too, for an English question: its head is the glossary's genre term, not a resident's paraphrase)
     if head and (c.source in ("text", "indicator") or (c.source == "list" and frame.lang == "en")) \

@@ -246,3 +246,12 @@ def test_a_planned_figure_after_a_current_one_in_one_sentence_is_planned(tmp_pat
               if f.kind == "Indicator"}
     assert status[0.6] == Ref("Concept", "Current") and status[0.3] == Ref("Concept", "Current")
     assert status[1.2] == Ref("Concept", "Planned")
+
+
+def test_barriers_named_in_a_quoted_parts_definition_are_extracted() -> None:
+    """“两屏”指西部…生态屏障和北部…生态屏障: both barriers, the first after the definition's 指."""
+    path = TEST_PLANS.parent / "unseen3" / "plans" / "synthetic-county-e.md"
+    doc = read_plan(path, read_manifest(path.with_suffix(".json")))
+    sections, passages = split(doc)
+    facts = extract(doc, sections, passages)
+    assert set(kind(facts, "EcologicalBarrier")) == {"西部卧牛山生态屏障", "北部鸾岭生态屏障"}

@@ -414,3 +414,16 @@ def test_a_figure_of_the_head_alone_does_not_answer_for_a_compound_the_plan_neve
     assert another_kind(("中心城区", "排涝", "标准"), "中心城区防洪标准为50年一遇。") is True
     assert another_kind(("中心城区", "排涝", "标准"), "排涝标准为20年一遇。", "6 中心城区") is False
     assert another_kind(("户籍", "人口"), "加快城镇化。") is False  # says nothing of the head: other checks
+
+
+def test_a_which_question_that_says_how_many_is_not_answered_by_fewer() -> None:
+    from retrieval.answering.verify import asked_how_many
+
+    assert asked_how_many("“两屏”指哪两个生态屏障？") == 2 and asked_how_many("四大名片是哪四个") == 4
+    assert asked_how_many("生态屏障有哪些？") is None
+    text = "北部丘陵生态屏障。"
+    one = Candidate("list", text, _quoted(text).citations, "a", [object(), ])  # type: ignore[list-item]
+    two = Candidate("list", text, _quoted(text).citations, "a", [object(), object()])  # type: ignore[list-item]
+    frame = analyse("“两屏”指哪两个生态屏障？")
+    assert "partial list" in problems(frame, one)
+    assert "partial list" not in problems(frame, two)
