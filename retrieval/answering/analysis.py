@@ -32,7 +32,7 @@ class QuestionFrame:
     answer_type: str  # one of TYPES
     topic: str  # the question without filler and cue words: what it is about
     year: int | None
-    status: str | None  # "Current" | "Planned" | None
+    status: str | None  # "Current" | "Planned" | "Both" (the current figure and the target) | None
     level: str | None
     unit: str | None
     corrections: tuple[tuple[str, str], ...] = ()

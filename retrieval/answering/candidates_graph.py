@@ -76,7 +76,7 @@ def indicator_violations(frame: QuestionFrame, e: Entity) -> tuple[str, ...]:
         out.append("status")
     if frame.status == "Planned" and status == "Current" and year != frame.year:
         out.append("status")  # but the 现状 figure of the very year asked is the figure for that year
-    if frame.year and isinstance(year, int) and year != frame.year:
+    if frame.year and isinstance(year, int) and year != frame.year and not (frame.status == "Both" and status == "Current"):
         out.append("year")
     subject = str(e.first("subject") or e.label)
     if frame.level and LEVELS.search(subject) and frame.level not in subject:
@@ -118,7 +118,42 @@ def indicator_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Ra
         cands.append(Candidate("indicator", text, cite(kb, [f], rank), plan, [e],
                                {"match": match, "cover": cover, "rank": rank_feature([f], rank)},
                                indicator_violations(frame, e)))
+    if frame.status == "Both":
+        subjects = {str(e.first("subject") or e.label): e for _m, e in reversed(top[:3])}  # one per subject
+        cands += [c for c in (_then_and_now(frame, kb, plan, rank, e) for e in subjects.values()) if c is not None]
     return cands
+
+
+def _then_and_now(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank, e: Entity) -> Candidate | None:
+    """For a question asking the current figure and the target: the figures of ``e``'s subject (or of
+    the same subject named shorter or longer in the same unit, 城镇化率 and 常住人口城镇化率), the current one first, then the
+    target years in order, only those the question names if it names any
+    (``森林覆盖率：现状2020年58.3%（约束性）；2035年≥62%``); None unless both are stated."""
+    subject, unit = str(e.first("subject") or e.label), e.first("unit")
+
+    def same_subject(x: Entity) -> bool:
+        other = str(x.first("subject") or x.label)
+        if x.first("unit") != unit:
+            return False
+        return other == subject or min(len(other), len(subject)) >= 3 and (other.endswith(subject) or subject.endswith(other))
+
+    same = [x for x in kb.of_kind("Indicator", plan) if same_subject(x)]
+    now = [x for x in same if _status(x) == "Current" or not _status(x) and not x.first("targetYear")]
+    years = {int(y) for y in re.findall(r"20\d\d", frame.text)}
+    then = [x for x in same if x not in now and (not years or x.first("targetYear") in years)]
+    then = then or [x for x in same if x not in now]
+    if not now or not then:
+        return None
+    chosen = now[:1] + sorted(then, key=lambda x: int(x.first("targetYear") or 0))
+    parts = [indicator_sentence(x).rstrip("。").split("：", 1)[-1] for x in chosen]
+    label = re.sub(r"^(?:现状|规划)", "", min((str(x.first("subject") or x.label) for x in chosen), key=len))
+    text = f"{label}：" + "；".join(parts) + "。"
+    facts = [x.facts[0] for x in chosen]
+    qb = bigrams(frame.search_text)
+    return Candidate("indicator", text, cite(kb, facts, rank), plan, chosen,
+                     {"match": len(bigrams(subject) & qb) / (len(bigrams(subject)) or 1),
+                      "cover": len(bigrams(subject) & qb) / (len(qb) or 1), "rank": rank_feature(facts, rank),
+                      "long": 1.0, "both": 1.0}, ())
 
 
 # ------------------------------------------------------------------------------------------- entities

@@ -165,6 +165,8 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
                           for c in ok):
         # the graph states the figure for the year asked: a quote that names no year is not the answer
         ok = [c for c in ok if c.source != "text" or str(frame.year) in c.text]
+    if frame.status == "Both":  # asked for the current figure and the target: the answer that gives both
+        ok.sort(key=lambda c: not c.features.get("both"))
     best = next((c for c in ok if c.score >= threshold), None)
     if best is None and hits and hits[0].bm25_rank == 1 and hits[0].dense_rank == 1:
         # both rankers put the same passage first: a valid answer from it needs less to be trusted

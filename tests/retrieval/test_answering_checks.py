@@ -427,3 +427,31 @@ def test_a_which_question_that_says_how_many_is_not_answered_by_fewer() -> None:
     frame = analyse("“两屏”指哪两个生态屏障？")
     assert "partial list" in problems(frame, one)
     assert "partial list" not in problems(frame, two)
+
+
+def _indicators_kb() -> FactBase:
+    text = "森林覆盖率现状58.3%，到2035年达到62%；林地面积现状120公顷。"
+    p = Passage("i1", "a", "2.2", "2.2", "2.2 主要指标", ("指标", "2.2 主要指标"), text, 0, len(text))
+
+    def ind(key: str, subject: str, value: float, unit: str, status: str, year: int, quote: str) -> Fact:
+        start = text.index(quote)
+        return Fact("Indicator", key, subject, "i1", quote, start, start + len(quote),
+                    (("subject", subject), ("value", value), ("unit", unit),
+                     ("status", Ref("Concept", status)), ("targetYear", year)))
+
+    return FactBase([ind("f-2020", "森林覆盖率", 58.3, "%", "Current", 2020, "森林覆盖率现状58.3%"),
+                     ind("f-2035", "森林覆盖率", 62, "%", "Planned", 2035, "到2035年达到62%"),
+                     ind("l-2020", "林地面积", 120, "公顷", "Current", 2020, "林地面积现状120公顷")], [p], PLANS)
+
+
+def test_a_question_for_the_current_figure_and_the_target_is_answered_with_both() -> None:
+    kb = _indicators_kb()
+    both = analyse("森林覆盖率现在多少，以后要到多少？")
+    assert both.status == "Both"
+    assert analyse("森林覆盖率现在是多少？").status == "Current"
+    assert analyse("到2035年森林覆盖率要达到多少？").status == "Planned"
+    texts = [c.text for c in indicator_candidates(both, kb, "a", {})]
+    assert "森林覆盖率：现状2020年58.3%；2035年62%。" in texts
+    assert not any("林地" in t and "；" in t for t in texts)  # only one figure stated: nothing to join
+    current = [c.text for c in indicator_candidates(analyse("森林覆盖率现在是多少？"), kb, "a", {})]
+    assert not any("；" in t for t in current)  # asked for one figure, one figure
