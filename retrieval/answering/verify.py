@@ -78,13 +78,17 @@ _UNIT_NOUN = "镇乡村区县市组"  # a settlement noun: 乡镇 is counted as 
 _MEASURE_NOUNS = ("类型", "种类", "类别", "层级", "级别", "等级", "层次", "方面")
 
 
+_MEASURE_WORD = "[个处项类种条座所家片台株棵户间张名批套只级]"
+
+
 def counts(head: str, text: str) -> bool:
     """``text`` gives a number of ``head``: ``6处省级文物保护单位``, ``重点镇4个``, ``三处…单位``; a head
     that ends in a settlement noun also counts by that noun alone."""
     if not head:
         return False
     heads = [head] + ([head[-1]] if head[-1] in _UNIT_NOUN else [])
-    return any(re.search(rf"{_NUMERAL}+[^\d。；;，,\n]{{0,10}}{re.escape(h)}|{re.escape(h)}(?:[^\d。；;\n]|。(?=共|合计|总计)){{0,6}}\d", text)
+    # a numeral with its measure word (6处, 三座, 变电站两座), not one inside a word (进一步完善变电站)
+    return any(re.search(rf"{_NUMERAL}+{_MEASURE_WORD}[^\d。；;，,\n]{{0,10}}{re.escape(h)}|{re.escape(h)}(?:[^\d。；;\n]|。(?=共|合计|总计)){{0,6}}?(?:\d|{_NUMERAL}+{_MEASURE_WORD})", text)
                for h in heads)
 
 

@@ -118,6 +118,8 @@ def test_a_count_is_a_number_of_the_thing_in_the_measure_asked() -> None:
 
     assert counts("护区", "全市有1个省级自然保护区。") and counts("点镇", "重点镇4个。")
     assert not counts("护区", "辽河源省级自然保护区\n6个自然公园。")
+    assert not counts("电站", "规划进一步完善变电站布局。")  # 一 inside a word is no count
+    assert counts("电站", "新建110千伏变电站两座。") and counts("护地", "全县共有自然保护地五处。")
     assert states_measure("镇村体系分几级？", "形成五级体系。") and not states_measure("镇村体系分几级？", "共148个。")
     assert states_measure("村庄分成了几种？", "形成5类村庄。") and states_measure("有几个重点镇？", "重点镇4个。")
 
