@@ -95,6 +95,7 @@ def topic_of(text: str, lang: str, tokenizer: object = None) -> str:
 
 
 _PLACE_SUFFIX = "村屯庄寨营"
+_PRONOUNS = "咱俺我你他她您"  # spoken before a place name (咱村, 俺们镇)
 _NOT_A_NAME = re.compile(r"[类个些级种哪几多每各该本这那要是在的会能将被把有还没不]")  # measure, question, function words
 
 
@@ -109,7 +110,12 @@ def unknown_places(text: str, unseen: tuple[str, ...], occurs: object) -> tuple[
         ends = [j for j in range(i + len(w), min(len(text), i + len(w) + 3) + 1)
                 if text[j - 1] in _PLACE_SUFFIX and j - i >= 3]
         if ends and text[i] not in _PLACE_SUFFIX + "省市县区镇乡" and not _NOT_A_NAME.search(text[i:ends[-1]]) and not occurs(text[i:ends[-1]]):  # type: ignore[operator]
-            out.append(text[i:ends[-1]])
+            name = text[i:ends[-1]]
+            if name[0] in _PRONOUNS:  # 咱桂塘村 is 咱 + the village's name
+                name = name.lstrip(_PRONOUNS)
+                if len(name) < 3 or occurs(name):  # type: ignore[operator]
+                    continue
+            out.append(name)
     return tuple(dict.fromkeys(out))
 
 

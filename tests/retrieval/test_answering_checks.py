@@ -160,12 +160,20 @@ def test_a_size_question_is_answered_by_a_capacity_and_area_needs_an_area_unit()
     assert "quantity kind" in problems(area, plant)
     assert "quantity kind" not in problems(analyse("Is the park part of the protected area system?"),
                                            _quoted("自然保护地体系包括6个森林公园。"))
+    land = analyse("2035年村庄建设用地规模控制在多少？")  # a land quota is an area, not a capacity
+    assert "quantity kind" not in problems(land, _quoted("村庄建设用地规模：2035年≤8.30平方公里。"))
+    assert "quantity kind" in problems(land, plant)
+    assert land.scope == "Rural"
+    assert "scope" in problems(land, _quoted("规划至2035年，城镇建设用地2.86平方公里。"))
 
 
 def test_a_phrase_that_starts_with_a_place_suffix_or_has_a_verb_is_no_place_name() -> None:
     from retrieval.answering.analysis import unknown_places
 
     assert unknown_places("有哪几个村要整村迁出去", ("村要", "整村"), lambda n: False) == ()
+    named = {"桂塘村"}
+    assert unknown_places("咱桂塘村有几个组", ("咱桂",), named.__contains__) == ()  # 咱 + a village it names
+    assert unknown_places("咱石坳村有几个组", ("咱石",), named.__contains__) == ("石坳村",)
 
 
 def test_what_a_count_counts_after_a_modifier_in_a_measure_or_by_its_settlement_noun() -> None:
