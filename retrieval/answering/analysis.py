@@ -208,6 +208,7 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
 
         names = spelled_names(text, vocab)
         extra = [w for w in [*names, *english_words(text, vocab.occurs, matched(text))] if w not in search_text]
+        extra += [w for w in _as_the_plan_writes(search_text, vocab) if w not in search_text.split()]
         search_text = f"{search_text} {' '.join(extra)}" if extra else search_text
     plan_words = [t for t in lex.plan_terms(text) if vocab is None or vocab.occurs(t)] if lang == "zh" else []
     if plan_words:  # residents' words reach the plan's terms (村子 → 村庄, 看病 → 医疗)
@@ -224,6 +225,20 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
         level=lex.constraint("level", text), unit=_unit(text, lex), corrections=fixes,
         quantity=next((units for _k, pat, units in lex.quantity_kinds if pat.search(text if lang == "en" else search_text)), ()),  # not the glossary's terms (urban area → 面积)
         out_of_scope=oos.group(0) if oos else None, scope=lex.scope(search_text), spelled=tuple(names))
+
+
+def _as_the_plan_writes(search_text: str, vocab: Vocabulary) -> list[str]:
+    """For each genre term the glossary gave an English question that the plan never uses, the longest
+    head or tail of it that the plan does use (防灾减灾 → 防灾 in a plan that says 防灾设施)."""
+    out = []
+    for term in _CJK_RUN.findall(search_text):
+        if len(term) < 3 or vocab.occurs(term):
+            continue
+        parts = [term[:n] for n in range(len(term) - 1, 1, -1)] + [term[-n:] for n in range(len(term) - 1, 1, -1)]
+        found = max((p for p in parts if vocab.occurs(p)), key=len, default=None)
+        if found:
+            out.append(found)
+    return out
 
 
 def _unit(text: str, lex: Lexicon) -> str | None:

@@ -34,6 +34,7 @@ KB = factbase()
     ("How many key towns are there?", "count"), ("What is the urbanization rate in 2035?", "value"),
     ("Which towns does the central urban area include?", "list"), ("那几个村要搬迁？", "list"), ("国家级文保单位是哪俩？", "list"),
     ("东坡村属于哪一类村庄？", "membership"), ("村庄分为哪几类？", "list"),
+    ("What was the county's farmland retention in the base year 2020?", "value"),
 ])
 def test_answer_types(question: str, kind: str) -> None:
     assert analyse(question).answer_type == kind

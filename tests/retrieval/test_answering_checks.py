@@ -467,3 +467,14 @@ def test_a_question_for_the_current_figure_and_the_target_is_answered_with_both(
     assert not any("林地" in t and "；" in t for t in texts)  # only one figure stated: nothing to join
     current = [c.text for c in indicator_candidates(analyse("森林覆盖率现在是多少？"), kb, "a", {})]
     assert not any("；" in t for t in current)  # asked for one figure, one figure
+
+
+def test_an_english_genre_term_the_plan_never_uses_reaches_the_part_the_plan_writes() -> None:
+    from retrieval.answering.analysis import _as_the_plan_writes
+
+    text = "优化防洪、人防、消防等防灾设施布局。"
+    vocab = Vocabulary.from_terms({"防灾", "设施", "布局"}, text)
+    assert _as_the_plan_writes("disaster prevention 防灾减灾 设施", vocab) == ["防灾"]
+    assert _as_the_plan_writes("facilities 设施", vocab) == []  # the plan's own term needs nothing
+    english = analyse("Which disaster prevention facilities are planned?", vocab)
+    assert "防灾" in english.search_text.split()
