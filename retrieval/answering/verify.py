@@ -310,19 +310,18 @@ _CLAUSE_START = re.compile(r"[，。；：、,;:\n]")
 
 
 def another_kind(parts: tuple[str, ...], text: str, heading: str = "") -> bool:
-    """``text`` speaks of the head of the compound ``parts`` (``户籍`` + ``人口``) but never as that
-    compound: no clause of it names the head with every other part before it (or in ``heading``, the
-    section's subject), a part of urban or rural scope also counting in its synonym (农村 as 乡村)."""
+    """``text`` never speaks of the compound ``parts`` (``户籍`` + ``人口``): no clause of it names the head
+    with every other part before it (or in ``heading``, the section's subject), a part of urban or rural
+    scope also counting in its synonym (农村 as 乡村). A text about the head alone (常住人口) or about
+    something else says nothing of it."""
     *mods, head = parts
-    found = False
     for m in re.finditer(re.escape(head), text):
-        found = True
         start = max((x.end() for x in _CLAUSE_START.finditer(text, 0, m.start())), default=0)
         before = text[start:m.start()]
         scope = lexicon().scope(before)
         if all(p in before or p in heading or (scope and lexicon().scope(p) == scope) for p in mods):
             return False
-    return found
+    return True
 
 
 def _urban_section(frame: QuestionFrame, c: Candidate) -> bool:
@@ -402,7 +401,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         if _only_in_formula(term, c.text) and not _explains(term, c.text) and term not in _heading(c):
             out.append("named, not explained")  # 那个“两域”指哪两块 is not answered by 构建“一带、一区、两域、六园”的格局
             break
-    if frame.answer_type in ("value", "count", "list") and any(
+    if frame.answer_type in ("value", "count", "list", "overview") and any(
             another_kind(parts, c.text, _heading(c)) for parts in frame.kinds):
         out.append("another kind")  # 户籍人口 is not answered by 常住人口, 十分钟生活圈 not by 十五分钟生活圈
     kind = asked_places(frame)
