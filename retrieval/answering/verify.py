@@ -124,6 +124,7 @@ def counted(text: str) -> str | None:
 # (a number, not 几) and asks which or where they are.
 _POINTED = re.compile(r"那?([一二两三四五六七八九十百\d]*)\s*[项处个座所条家类]([^\s\W\d哪几个和与及或]{2,14}?)"
                       r"(?=具体|分别|到底|究竟|是|叫|都|有|在|位于|建|设|落|坐|分布|呢|吗|啊|完整|名单|[？?，,。]|$)")
+_WHICH_ONE = re.compile(r"([^\s\W\d的哪几个和与及或是]{2,14}?)(?:具体|到底|究竟)?是哪(一?)[项个处座所条家]")
 ASKS_WHICH = re.compile(r"是什么|是啥|是哪|叫什么|叫啥|名字|名称|具体|分别|\bwhich\b|\bnames?\b")  # which one it is
 _ASKS_IDENTITY = re.compile(ASKS_WHICH.pattern + r"|哪些|哪几|哪里|哪儿|在哪|什么位置|选址|名单|\bwhere\b|\blist\b", re.I)
 _EN_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -165,6 +166,10 @@ def pointed(frame: QuestionFrame) -> tuple[tuple[str, ...], int] | None:
             noun = m.group(2)
             terms = lexicon().plan_terms(noun)  # the plan's term for a resident's word (非遗 → 非物质文化遗产)
             return tuple(dict.fromkeys([noun, *terms])), _cn_int(m.group(1))
+    m = _WHICH_ONE.search(frame.text)  # 国家级非物质文化遗产是哪一项: one, named after it
+    if m:
+        noun = m.group(1)
+        return tuple(dict.fromkeys([noun, *lexicon().plan_terms(noun)])), 1
     return None
 
 
@@ -373,11 +378,11 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         # (几处避难场所，在哪里 is answered by the sites' names)
         out.append("no place for it")  # 中学建在哪 is not answered by 新建中学一所
     which = pointed(frame)
-    if which and c.source in ("text", "indicator", "list"):
+    if which and c.source in ("text", "indicator", "list", "entity"):
         named = [n for h in which[0] if counts(h[-2:], c.text) for n in [names_for(h[-2:], c.text)]]
         if named and max(named) < min(which[1], 2):
             out.append("a count, not the names")  # 2项国家级非物质文化遗产 does not say which they are
-        elif c.source != "list" and not any(w in c.text for w in _noun_pieces(which[0])):
+        elif c.source not in ("list", "entity") and not any(w in c.text for w in _noun_pieces(which[0])):
             out.append("not the things asked")  # the 文物保护单位 beside them are not the 非遗 asked for
     many = asked_how_many(frame.text)
     if many and c.source == "list" and 0 < len(c.entities) < many:

@@ -221,6 +221,12 @@ def test_a_heritage_count_does_not_say_which_item_it_is() -> None:
     assert all("a count, not the names" in problems(which, c) for c in list_candidates(which, kb, "a", {}))
     many = analyse("有几项国家级非物质文化遗产？")
     assert not any("a count, not the names" in problems(many, c) for c in list_candidates(many, kb, "a", {}))
+    one = analyse("国家级非物质文化遗产是哪一项？")  # which one, asked after the noun
+    assert "a count, not the names" in problems(one, _quoted(text))
+    assert "a count, not the names" in problems(one, Candidate("entity", "1项国家级非物质文化遗产：级别：国家级。",
+                                                              _quoted(text).citations, "a"))
+    named = _quoted("国家级非物质文化遗产1项（契丹民俗）。")
+    assert "a count, not the names" not in problems(one, named)
 
 
 def test_weather_prices_school_districts_and_bus_times_are_out_of_scope() -> None:
