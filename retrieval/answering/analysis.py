@@ -130,8 +130,8 @@ def unseen_terms(topic: str, vocab: Vocabulary, tokenizer: object) -> tuple[str,
 COMPOUND_CHARS = 4  # a compound term: a modifier word and a head word (户籍 + 人口)
 
 
-def unnamed_kinds(topic: str, vocab: Vocabulary, tokenizer: object, topic_text: str = "") -> tuple[tuple[str, ...], ...]:
-    """Compound terms of ``topic`` the plan never uses although it uses their head (``户籍人口``: the plan
+def unnamed_kinds(unseen: tuple[str, ...], vocab: Vocabulary, tokenizer: object, topic_text: str = "") -> tuple[tuple[str, ...], ...]:
+    """The compound terms among ``unseen`` (``unseen_terms`` of the topic) that the plan never uses although it uses their head (``户籍人口``: the plan
     has 人口 but never 户籍人口), split into the words that make them up, the head last. Asked for a
     figure or a list of such a kind, a candidate about the head alone (常住人口) does not answer.
     ``topic_text``: the question's text, where a compound that modifies another word (``X的Y``) is not
@@ -141,7 +141,7 @@ def unnamed_kinds(topic: str, vocab: Vocabulary, tokenizer: object, topic_text: 
     from ingest.tokenize import tokens
 
     out = []
-    for w in unseen_terms(topic, vocab, tokenizer):
+    for w in unseen:
         if len(w) < COMPOUND_CHARS:
             continue
         subs = {t for t in tokens(tokenizer, w) if 2 <= len(t) < len(w)}

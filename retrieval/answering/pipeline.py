@@ -246,9 +246,10 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     subjects = tuple(tuple(aliases(e.label)) for e in kb.mentioned(said, target)
                      if e.kind not in ("Indicator", "Passage", "Section") and not aliases(e.label) & own)
     lex = lexicon()
-    unseen = tuple(w for w in unseen_terms(topic, vocab, ctx.tokenizer) if not lex.plan_terms(w))
+    never = unseen_terms(topic, vocab, ctx.tokenizer)
+    unseen = tuple(w for w in never if not lex.plan_terms(w))
     frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects, jurisdiction=tuple(sorted(own)),
-                    kinds=unnamed_kinds(topic, vocab, ctx.tokenizer, frame.text),
+                    kinds=unnamed_kinds(never, vocab, ctx.tokenizer, frame.text),
                     unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
     hits = search(frame.search_text, max(top_k, 5), target, frame.topic)  # BM25 matches the topic words
     return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target))

@@ -412,17 +412,18 @@ def test_a_figure_of_the_head_alone_does_not_answer_for_a_compound_the_plan_neve
     from dataclasses import replace
 
     from ingest.tokenize import make_tokenizer
-    from retrieval.answering.analysis import unnamed_kinds
+    from retrieval.answering.analysis import unnamed_kinds, unseen_terms
     from retrieval.answering.verify import another_kind
 
     tok = make_tokenizer(["户籍人口", "常住人口"])  # a word of another plan's dictionary
 
     text = "全县常住人口18.7万人，城镇化率46.2%。乡村自来水普及率达到95%以上。"
     vocab = Vocabulary.from_terms({"常住人口", "人口", "自来水", "普及率", "乡村"}, text)
-    kinds = unnamed_kinds("户籍 人口 户籍人口", vocab, tok, "户籍人口是多少")
+    unseen = unseen_terms("户籍 人口 户籍人口", vocab, tok)
+    kinds = unnamed_kinds(unseen, vocab, tok, "户籍人口是多少")
     assert kinds == (("户籍", "人口"),)
-    assert unnamed_kinds("常住人口", vocab, tok, "常住人口是多少") == ()  # the plan's own term
-    assert unnamed_kinds("户籍人口", vocab, tok, "户籍人口的比例是多少") == ()  # modifies what is asked
+    assert unnamed_kinds(unseen_terms("常住人口", vocab, tok), vocab, tok, "常住人口是多少") == ()  # the plan's own term
+    assert unnamed_kinds(unseen, vocab, tok, "户籍人口的比例是多少") == ()  # modifies what is asked
     frame = replace(analyse("户籍人口是多少？"), kinds=kinds)
     assert "another kind" in problems(frame, _quoted(text))
     assert another_kind(("户籍", "人口"), "全县户籍人口20万人。") is False
