@@ -165,6 +165,7 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
                           for c in ok):
         # the graph states the figure for the year asked: a quote that names no year is not the answer
         ok = [c for c in ok if c.source != "text" or str(frame.year) in c.text]
+    ok = of_the_subject(frame, ok)
     if frame.status == "Both":  # asked for the current figure and the target: the answer that gives both
         ok.sort(key=lambda c: not c.features.get("both"))
     best = next((c for c in ok if c.score >= threshold), None)
@@ -195,6 +196,25 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
         return Answer(False, lead + (f"“{quote.rstrip()}”" if quote else ""), "not_stated",
                       near, related=_related(hits[1:3]), confidence=topic)
     return Answer(False, DECLINE[lang], "declined", related=_related(hits[:3]), confidence=topic)
+
+
+_OF = re.compile(r"([\u4e00-\u9fff]{2,8})的([\u4e00-\u9fff]{2,6}?)(?=是|有|怎|如何|包括|为|指|[？?]|$)")
+
+
+def of_the_subject(frame: QuestionFrame, cands: list[Candidate]) -> list[Candidate]:
+    """For ``X的Y`` where X is what the question is about (中心城区的空间格局): when some candidate says
+    Y of X (``中心城区空间格局``, ``中心城区的空间格局``), not the ones that say a Y without X before it (the
+    county's 空间格局 that merely names 中心城区 as a part)."""
+    names = {a for group in frame.subjects for a in group}
+    for m in _OF.finditer(frame.text):
+        x, y = m.group(1), m.group(2)
+        x = next((a for a in sorted(names, key=len, reverse=True) if x.endswith(a)), None)  # type: ignore[assignment]
+        if not x:
+            continue
+        said = re.compile(rf"{re.escape(x)}的?{re.escape(y)}")
+        if any(said.search(c.text) for c in cands):
+            return [c for c in cands if y not in c.text or said.search(c.text)]
+    return cands
 
 
 def grounded(cands: list[Candidate], hits: Sequence[Hit]) -> list[Candidate]:

@@ -485,3 +485,17 @@ def test_an_english_genre_term_the_plan_never_uses_reaches_the_part_the_plan_wri
     assert _as_the_plan_writes("facilities 设施", vocab) == []  # the plan's own term needs nothing
     english = analyse("Which disaster prevention facilities are planned?", vocab)
     assert "防灾" in english.search_text.split()
+
+
+def test_the_y_of_x_is_the_one_said_of_x_not_one_that_names_x_as_a_part() -> None:
+    from dataclasses import replace
+
+    from retrieval.answering.pipeline import of_the_subject
+
+    frame = replace(analyse("中心城区的空间格局是什么？"), subjects=(("中心城区",),))
+    county = _quoted("规划形成“一心四极”的空间格局。“一心”指中心城区。")
+    city = _quoted("构建“一廊、三区”的中心城区空间格局。")
+    other = _quoted("中心城区包括平泉镇全域。")
+    assert of_the_subject(frame, [county, city, other]) == [city, other]
+    assert of_the_subject(frame, [county, other]) == [county, other]  # none says it of X: nothing to prefer
+    assert of_the_subject(replace(frame, subjects=()), [county, city]) == [county, city]
