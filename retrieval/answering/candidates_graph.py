@@ -144,7 +144,7 @@ def _then_and_now(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank, e: 
     then = then or [x for x in same if x not in now]
     if not now or not then:
         return None
-    chosen = now[:1] + sorted(then, key=lambda x: int(x.first("targetYear") or 0))
+    chosen = now[:1] + sorted(then, key=lambda x: str(x.first("targetYear") or ""))  # years sort as written
     parts = [indicator_sentence(x).rstrip("。").split("：", 1)[-1] for x in chosen]
     label = re.sub(r"^(?:现状|规划)", "", min((str(x.first("subject") or x.label) for x in chosen), key=len))
     text = f"{label}：" + "；".join(parts) + "。"
