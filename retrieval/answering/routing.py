@@ -99,8 +99,9 @@ def _ordered(plans: set[str], ranked: Sequence[str]) -> tuple[str, ...]:
     return tuple(first + sorted(plans - set(first)))
 
 
-# "甲县国土空间总体规划", "甲县的规划" (a plan named outright), not "甲县中心城区规划了…" (a verb)
-_PLAN_NAMED = re.compile(r"([\u4e00-\u9fff]{2,6}?[省市县区旗])(?:的)?(?:国土空间|总体规划|规划(?![了有建设布将要]))")
+# "甲县国土空间总体规划", "甲县的规划里…" (a plan named outright), not "甲县中心城区规划了…", "北城区规划打造…"
+# (规划 as a verb): the noun 规划 ends the phrase or is followed by where or what in it is asked
+_PLAN_NAMED = re.compile(r"([\u4e00-\u9fff]{2,6}?[省市县区旗])(?:的)?(?:国土空间|总体规划|规划(?=[里中上内说提对怎是吗呢？?，,。]|$))")
 
 
 def foreign_plan(text: str, gazetteer: Gazetteer) -> str | None:

@@ -75,6 +75,9 @@ def test_gazetteer_routes_a_named_county_or_town() -> None:
     assert foreign_plan("甲山中心城区规划了几处公园？", g) is None  # a verb, and a part of a served county
     assert foreign_plan("丙河区的规划里人口多少", g) == "丙河区"
     assert foreign_plan("丙河市规划中人口多少", g) == "丙河市"
+    assert foreign_plan("北城区规划打造哪些园区？", g) is None  # 规划 the verb, of a part of the served plan
+    assert foreign_plan("物流园区规划放在城区的哪一片？", g) is None
+    assert foreign_plan("丙河市的规划怎么说？", g) == "丙河市"
 
 
 def test_indicator_candidates_respect_status_and_year() -> None:
