@@ -55,6 +55,7 @@ _PLANNED = re.compile(r"规划|(?:到|至)\s*20\d\d|目标|将")
 _TARGET_YEAR = re.compile(r"(?:到|至|于)\s*(20\d\d)\s*年")
 _YEAR_WORD = re.compile(r"(20\d\d)\s*年")
 _ANY_YEAR = re.compile(r"(?:19|20)\d\d")
+PERIOD_END = re.compile(r"规划期末|规划末期|规划期满|规划到期|\bby the end of the plan")
 
 
 def text_violations(frame: QuestionFrame, quote: str, passage: str = "") -> tuple[str, ...]:
@@ -67,7 +68,9 @@ def text_violations(frame: QuestionFrame, quote: str, passage: str = "") -> tupl
     elif frame.status == "Current" and _PLANNED.search(quote) and not _CURRENT.search(quote):
         out.append("status")  # 现在有多少张床位 is not answered by 规划床位60张
     years = {int(y) for y in _TARGET_YEAR.findall(quote)}
-    if frame.year and years and frame.year not in years:
+    if frame.year and PERIOD_END.search(quote):
+        pass  # 至规划期末: the year the plan runs to, which a target-year question asks about
+    elif frame.year and years and frame.year not in years:
         out.append("year")
     elif frame.year and not years and not _ANY_YEAR.search(quote):
         around = {int(y) for y in _YEAR_WORD.findall(passage)}

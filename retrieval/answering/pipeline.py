@@ -20,7 +20,7 @@ from retrieval.answering.analysis import (
     unseen_terms,
 )
 from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
-from retrieval.answering.candidates_text import outline_candidates, text_candidates
+from retrieval.answering.candidates_text import PERIOD_END, outline_candidates, text_candidates
 from retrieval.answering.lexicon import lexicon
 from retrieval.answering.render import sentence
 from retrieval.answering.routing import Gazetteer, Route, foreign_plan, route
@@ -164,7 +164,7 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
     if frame.year and any(c.source == "indicator" and any(e.first("targetYear") == frame.year for e in c.entities)
                           for c in ok):
         # the graph states the figure for the year asked: a quote that names no year is not the answer
-        ok = [c for c in ok if c.source != "text" or str(frame.year) in c.text]
+        ok = [c for c in ok if c.source != "text" or str(frame.year) in c.text or PERIOD_END.search(c.text)]
     ok = of_the_subject(frame, ok)
     if frame.status == "Both":  # asked for the current figure and the target: the answer that gives both
         ok.sort(key=lambda c: not c.features.get("both"))
@@ -251,6 +251,20 @@ def without_names(topic: str, names: Sequence[str]) -> str:
     return " ".join(rest.split())
 
 
+_NEAR_END = re.compile(r"近期期末|近期末|\bby the end of the near term")
+
+
+def period_year(frame: QuestionFrame, meta: Any) -> QuestionFrame:
+    """A question for the end of the plan period (到规划期末) or of its near term asks for that year's
+    target: the year from the plan's manifest."""
+    if frame.year is not None or meta is None:
+        return frame
+    for pattern, year in ((PERIOD_END, meta.period_end), (_NEAR_END, meta.near_term)):
+        if year and pattern.search(frame.text):
+            return replace(frame, year=int(year), status=frame.status if frame.status == "Both" else "Planned")
+    return frame
+
+
 def gather(question: str, ctx: Context, search: Search, target: str, top_k: int = 5,
            named: Sequence[str] = ()) -> tuple[QuestionFrame, Sequence[Hit], list[Candidate]]:
     """The frame, the hits and every candidate for ``question`` on plan ``target`` (before scoring).
@@ -271,6 +285,7 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects, jurisdiction=tuple(sorted(own)),
                     kinds=unnamed_kinds(never, vocab, ctx.tokenizer, frame.text),
                     unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
+    frame = period_year(frame, meta)
     hits = search(frame.search_text, max(top_k, 5), target, frame.topic)  # BM25 matches the topic words
     return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target))
 

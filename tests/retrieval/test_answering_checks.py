@@ -501,3 +501,20 @@ def test_the_y_of_x_is_the_one_said_of_x_not_one_that_names_x_as_a_part() -> Non
     assert of_the_subject(frame, [county, city, other]) == [city, other]
     assert of_the_subject(frame, [county, other]) == [county, other]  # none says it of X: nothing to prefer
     assert of_the_subject(replace(frame, subjects=()), [county, city]) == [county, city]
+
+
+def test_the_end_of_the_plan_period_is_the_plans_target_year() -> None:
+    from retrieval.answering.candidates_text import text_violations
+    from retrieval.answering.pipeline import period_year
+
+    from dataclasses import replace as _replace
+
+    meta = _replace(PLANS[0], period_end=2035, near_term=2025)
+    end = period_year(analyse("到规划期末一年最多能用多少水？"), meta)
+    assert end.year == 2035 and end.status == "Planned"
+    assert period_year(analyse("到近期期末城镇化率要到多少？"), meta).year == 2025
+    assert period_year(analyse("城镇化率现在多少？"), meta).year is None
+    assert period_year(analyse("到2030年城镇化率要到多少？"), meta).year == 2030  # the year asked stays
+    assert "year" not in text_violations(end, "至规划期末，全市布局80个中心村。")  # says the period's end
+    assert "year" in text_violations(end, "到2025年，用水总量控制在0.95亿立方米。")
+    assert "用水总量" in lexicon().plan_terms("一年最多能用多少水？")
