@@ -504,10 +504,10 @@ def test_the_y_of_x_is_the_one_said_of_x_not_one_that_names_x_as_a_part() -> Non
 
 
 def test_the_end_of_the_plan_period_is_the_plans_target_year() -> None:
+    from dataclasses import replace as _replace
+
     from retrieval.answering.candidates_text import text_violations
     from retrieval.answering.pipeline import period_year
-
-    from dataclasses import replace as _replace
 
     meta = _replace(PLANS[0], period_end=2035, near_term=2025)
     end = period_year(analyse("到规划期末一年最多能用多少水？"), meta)
