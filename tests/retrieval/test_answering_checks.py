@@ -82,6 +82,8 @@ def test_residents_words_reach_the_plans_terms_only_where_the_plan_uses_them() -
     assert "国土面积" not in lexicon().plan_terms("森林公园有多大？")
     assert "十五分钟" in lexicon().plan_terms("走一刻钟能到的地方配了什么？")  # a quarter of an hour
     assert "床位" in lexicon().plan_terms("卫生院有多少张病床？")
+    assert "总体格局" in lexicon().plan_terms("全县的大布局是怎么安排的？")
+    assert "镇村体系" in lexicon().plan_terms("从城区到村子一共分几级？")
     uses = Vocabulary.from_terms(["村庄"], "村庄分为五类")
     assert "村庄" in analyse("村子分成几类？", uses).search_text
     lacks = Vocabulary.from_terms(["乡镇"], "乡镇分为三类")
