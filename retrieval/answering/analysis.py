@@ -127,6 +127,13 @@ def unseen_terms(topic: str, vocab: Vocabulary, tokenizer: object) -> tuple[str,
     return tuple(dict.fromkeys(w for w in words if len(w) >= 2 and _CJK.match(w) and not vocab.occurs(w)))
 
 
+@functools.cache
+def _generic_heads() -> frozenset[str]:
+    from retrieval.answering.lexicon import rows
+
+    return frozenset(r[0] for r in rows("generic_heads.tsv"))
+
+
 COMPOUND_CHARS = 4  # a compound term: a modifier word and a head word (户籍 + 人口)
 
 
@@ -152,7 +159,8 @@ def unnamed_kinds(unseen: tuple[str, ...], vocab: Vocabulary, tokenizer: object,
                 break
             parts.append(t)
             i += len(t)
-        if i == len(w) and len(parts) >= 2 and vocab.occurs(parts[-1]) and w + "的" not in topic_text:
+        if i == len(w) and len(parts) >= 2 and vocab.occurs(parts[-1]) and w + "的" not in topic_text \
+                and parts[-1] not in _generic_heads():
             out.append(tuple(parts))  # (``重点保护的文物古迹``: the compound modifies what is asked)
     return tuple(out)
 

@@ -428,6 +428,9 @@ def test_a_figure_of_the_head_alone_does_not_answer_for_a_compound_the_plan_neve
     assert kinds == (("户籍", "人口"),)
     assert unnamed_kinds(unseen_terms("常住人口", vocab, tok), vocab, tok, "常住人口是多少") == ()  # the plan's own term
     assert unnamed_kinds(unseen, vocab, tok, "户籍人口的比例是多少") == ()  # modifies what is asked
+    measures = make_tokenizer(["保护措施"])
+    assert unnamed_kinds(("保护措施",), Vocabulary.from_terms({"保护", "措施"}, "加强保护。落实措施。"), measures,
+                         "有什么保护措施") == ()  # 措施 is a way of asking, not a kind
     frame = replace(analyse("户籍人口是多少？"), kinds=kinds)
     assert "another kind" in problems(frame, _quoted(text))
     assert another_kind(("户籍", "人口"), "全县户籍人口20万人。") is False
