@@ -27,7 +27,7 @@ from retrieval.answering.routing import Gazetteer, Route, foreign_plan, route
 from retrieval.answering.scoring import on_topic, score, weights
 from retrieval.answering.types import Answer, Candidate, Citation
 from retrieval.answering.typos import Vocabulary
-from retrieval.answering.verify import problems
+from retrieval.answering.verify import located_by_heading, problems
 from retrieval.facts import ADMIN_SUFFIXES, FactBase, aliases, place_names, title_units
 from retrieval.text import sentences
 
@@ -174,7 +174,8 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
         top, low = hits[0].passage.id, weights().get("agree_threshold", 1.0)
         best = next((c for c in ok if c.score >= low and any(x.passage.id == top for x in c.citations)), None)
     if best is not None:
-        return Answer(True, best.text, best.mode, best.citations, best.entities, plan=best.plan,
+        where = located_by_heading(frame, best)
+        return Answer(True, f"{where}：{best.text}" if where else best.text, best.mode, best.citations, best.entities, plan=best.plan,
                       confidence=best.score)
     topic = on_topic(frame, hits)
     if hits and (topic >= weights()["topic"]["threshold"] or frame.unknown_places or frame.subjects):
@@ -271,7 +272,8 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     The jurisdiction's own name says nothing within its plan: it leaves the topic."""
     vocab = ctx.vocabulary(target)
     frame = analyse(question, vocab, tokenizer=ctx.tokenizer)
-    names = [n for n, plans, juris in ctx.gazetteer.find(frame.text) if juris and target in plans] or list(named)
+    names = [n for n, plans, juris in ctx.gazetteer.find(frame.text) if juris and target in plans] or [
+        n for n in named if ctx.gazetteer.is_jurisdiction(n)]  # a town named is the question's subject: it stays
     topic = without_names(frame.topic, names) or frame.topic
     kb = ctx.kb.for_plan(target)
     meta = ctx.kb.plans.get(target)

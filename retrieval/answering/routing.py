@@ -50,6 +50,10 @@ class Gazetteer:
                         g.places[a].add(e.plan)
         return g
 
+    def is_jurisdiction(self, name: str) -> bool:
+        """A plan's own jurisdiction (or its pinyin), not a town or village within one."""
+        return name in self.jurisdictions or name.lower() in self.latin
+
     def find(self, text: str) -> list[tuple[str, set[str], bool]]:
         """``(name, plans, is_jurisdiction)`` for names in ``text``, longest first, not overlapping."""
         out = []

@@ -234,10 +234,28 @@ _TIME = re.compile(r"(?:19|20)\d\d|近期|中期|远期|规划期末|年底|年�
 
 # A question for a location (建在哪里, 选址在哪, 位于哪个镇, where … located): answered by a place said as one.
 _ASKS_WHERE = re.compile(r"(?:建|设|选址|位于|坐落|落|布置|安排)在?(?:哪里|哪儿|哪个|什么位置|何处)|在哪(?:里|儿|个位置)?[？?]?$|"
-                         r"什么位置|选址在哪|\bwhere\b|\blocated\b", re.I)
+                         r"(?:建|设|放|选址|位于|坐落|落|布置|布局|安排|分布)在[^，,。？?]{0,6}?"
+                         r"(?:哪里|哪儿|何处|哪[个些一]?(?:位置|地方|地段|片|带|组|村|镇|乡))|"
+                         r"什么位置|什么地方|选址在哪|\bwhere\b|\blocated\b", re.I)
 _LOCATIVE = re.compile(r"位于|坐落|选址|[东南西北][部侧面边]|[东南西北]{2}|城[东南西北]|周边|附近|沿线|沿[河江路线]|境内|之间|交汇|"
                        r"毗邻|紧邻|临近|一带|片区|[镇乡村区县]域?内|[路街]口|[（(][^）)]*[镇乡村][）)]|"
-                       r"[\u4e00-\u9fff]{1,3}组(?![级织成合建])")  # a village group (上田组), not 组级道路
+                       r"[\u4e00-\u9fff]{1,3}组(?![级织成合建])|"
+                       r"在[\u4e00-\u9fff]{2,6}?(?:镇|乡|村|街道|园区)(?![级域村])")  # a village group (上田组), not 组级道路
+
+
+def located_by_heading(frame: QuestionFrame, c: Candidate) -> str | None:
+    """The place heading that alone says where ``c`` is, for a where-question (``北城区`` over
+    ``打造华北物流园区``): the answer names it."""
+    if not (_ASKS_WHERE.search(frame.search_text) and c.citations and c.source == "text") or _LOCATIVE.search(c.text):
+        return None
+    last = c.citations[0].passage.path[-1] if c.citations[0].passage.path else ""
+    last = re.sub(r"^[\d.、\s]+|^第[一二三四五六七八九十百\d]+[章节条]\s*", "", last)
+    last = re.split(r"[：:（(]", last)[0]  # 北城区：科技创新区 is the 北城区
+    return last if _PLACE_HEADING.search(last) and last not in c.text else None
+
+
+# A heading that is a part of the territory (北城区, 河东新区组团, 东庄村): what it says is located there.
+_PLACE_HEADING = re.compile(r"[\u4e00-\u9fff]{1,8}(?:城区|新区|片区|组团|园区|镇|乡|村)$")
 
 
 _VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,8}?村)(?=算|属于|属|是|被|有|能|在|的|里|会|要|划|列|吗|呢|啊|[？?，,]|$)")
@@ -370,11 +388,13 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
     if states_period(c.text) and not c.features.get("idf_match", 0.0) and not _ASKS_PERIOD.search(frame.search_text):
         out.append("plan period")  # only the year is shared: 到2035年建成什么样 is not 规划期限2021年至2035年
-    if _ASKS_WHEN.search(frame.search_text) and c.source in ("text", "indicator", "list") \
+    if _ASKS_WHEN.search(frame.search_text) and c.source in ("text", "indicator", "list", "entity") \
             and not (_TIME.search(c.text) and c.features.get("key_match", 1.0)):
         out.append("no date for it")  # 卫生院扩建什么时候完工 is not answered by a list of near-term projects without it
     if _ASKS_WHERE.search(frame.search_text) and c.source in ("text", "indicator", "list") \
-            and not _LOCATIVE.search(c.text) and not (re.search("几|多少", frame.text) and names_listed(c.text) >= 2):
+            and not _LOCATIVE.search(c.text) and not any(_PLACE_HEADING.search(re.split(r"[：:（(]", h)[0])
+                                                          for h in (c.citations[0].passage.path[-1:] if c.citations else ())) \
+            and not (re.search("几|多少", frame.text) and names_listed(c.text) >= 2):
         # (几处避难场所，在哪里 is answered by the sites' names)
         out.append("no place for it")  # 中学建在哪 is not answered by 新建中学一所
     which = pointed(frame)

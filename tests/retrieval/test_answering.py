@@ -78,6 +78,21 @@ def test_gazetteer_routes_a_named_county_or_town() -> None:
     assert foreign_plan("北城区规划打造哪些园区？", g) is None  # 规划 the verb, of a part of the served plan
     assert foreign_plan("物流园区规划放在城区的哪一片？", g) is None
     assert foreign_plan("丙河市的规划怎么说？", g) == "丙河市"
+    assert g.is_jurisdiction("乙水县") and g.is_jurisdiction("Yishui")
+    assert not g.is_jurisdiction("北川镇")  # a town within a plan: the question's subject, not its plan
+
+
+def test_a_town_named_on_its_plans_page_stays_the_subject() -> None:
+    from retrieval.answering import context_for
+    from retrieval.answering.pipeline import gather
+
+    ctx = context_for(KB)
+    where = route("东坡镇是重点镇吗", ctx.gazetteer, "a", sorted(KB.plans))
+    assert where.named == ("东坡镇",)
+    frame, _hits, _cands = gather("东坡镇是重点镇吗", ctx, lambda *a, **k: [], "a", 5, where.named)
+    assert "东坡" in frame.topic  # routing named it, but only a jurisdiction's own name leaves the topic
+    frame, _hits, _cands = gather("甲山县东坡镇是重点镇吗", ctx, lambda *a, **k: [], "a", 5, ("甲山县", "东坡镇"))
+    assert "甲山" not in frame.topic and "东坡" in frame.topic
 
 
 def test_indicator_candidates_respect_status_and_year() -> None:

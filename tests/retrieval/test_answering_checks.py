@@ -12,7 +12,7 @@ from retrieval.answering.candidates_text import text_violations
 from retrieval.answering.lexicon import lexicon
 from retrieval.answering.types import Candidate, Citation
 from retrieval.answering.typos import Vocabulary
-from retrieval.answering.verify import problems, states_number
+from retrieval.answering.verify import located_by_heading, problems, states_number
 from retrieval.facts import FactBase
 from retrieval.text import spans
 from tests.retrieval.answering_kb import PLANS
@@ -294,6 +294,32 @@ def test_a_place_question_is_answered_by_a_place() -> None:
     sites = _quoted("规划应急避难场所3处：中学操场、镇文化广场、东庄村广场。")
     assert "no place for it" not in problems(analyse("规划了几处应急避难场所？在哪里？"), sites)
     assert "no place for it" not in problems(analyse("县第三高级中学有多少个班？"), school)
+    # other ways of asking where: 分布在…哪些地方, 放在哪个组
+    lines = _quoted("严格落实耕地和永久基本农田、生态保护红线、城镇开发边界三条控制线。")
+    assert "no place for it" in problems(analyse("生态保护红线主要分布在县里哪些地方？"), lines)
+    assert "no place for it" in problems(analyse("新建的停车场具体放在哪个组？"), _quoted("规划新建停车场2处，共60个车位。"))
+    # a town said with 在 is a place: 规划在甲坪镇预留通用机场
+    airport = _quoted("通用航空：规划在甲坪镇预留A1级通用机场一处。")
+    assert "no place for it" not in problems(analyse("通用机场打算放在哪儿？"), airport)
+    assert "no place for it" in problems(analyse("通用机场打算放在哪儿？"), _quoted("通用航空：规划预留A1级通用机场一处。"))
+
+
+def test_a_place_heading_says_where_its_text_is_and_the_answer_names_it() -> None:
+    park = _quoted("发展物流商贸产业，打造甲物流园区。", heading="6.2 北城区：科技创新区")
+    where = analyse("甲物流园区规划放在城区的哪一片？")
+    assert "no place for it" not in problems(where, park)
+    assert located_by_heading(where, park) == "北城区"  # the heading's place, not its role (科技创新区)
+    assert located_by_heading(analyse("甲物流园区发展什么产业？"), park) is None  # not asked where
+    plain = _quoted("发展物流商贸产业，打造甲物流园区。", heading="6.2 产业布局")
+    assert "no place for it" in problems(where, plain)
+    assert located_by_heading(where, plain) is None
+
+
+def test_a_date_question_is_not_answered_by_what_the_graph_says_of_a_place() -> None:
+    town = Candidate("entity", "甲镇：全域属于中心城区。", [Citation(_quoted("甲镇全域属于中心城区。").citations[0].passage,
+                                                         "甲镇全域属于中心城区。")], "a")
+    assert "no date for it" in problems(analyse("我家住甲镇，啥时候轮到改造？"), town)
+    assert "no date for it" not in problems(analyse("甲镇属于中心城区吗？"), town)
 
 
 def test_a_tonnage_or_an_intensity_is_not_answered_by_a_rate() -> None:
