@@ -52,6 +52,8 @@ def _windows(text: str, whole: bool = False) -> list[tuple[int, int]]:
 
 _CURRENT = re.compile(r"现状|目前|现有|基期")
 _PLANNED = re.compile(r"规划|(?:到|至)\s*20\d\d|目标|将")
+# a planned figure after the current one (现状…0.3万立方米/日，规划扩建至0.8万立方米/日): the window states both
+_THEN_PLANNED = re.compile(r"[，,；;]\s*(?:规划|远期|近期|(?:到|至)\s*20\d\d\s*年?)[^。；;，,]{0,12}?(?:至|到|达到|为)\s*(?!(?:19|20)\d\d\s*年)[\d.]+")
 _TARGET_YEAR = re.compile(r"(?:到|至|于)\s*(20\d\d)\s*年")
 _YEAR_WORD = re.compile(r"(20\d\d)\s*年")
 _ANY_YEAR = re.compile(r"(?:19|20)\d\d")
@@ -63,7 +65,7 @@ def text_violations(frame: QuestionFrame, quote: str, passage: str = "") -> tupl
     window about another target year. A window that names no year is read in its passage: where the
     passage (its lead, a table's header) names target years and not the one asked, so is the window."""
     out = []
-    if frame.status == "Planned" and _CURRENT.search(quote[:12]):
+    if frame.status == "Planned" and _CURRENT.search(quote[:12]) and not _THEN_PLANNED.search(quote):
         out.append("status")
     elif frame.status == "Current" and _PLANNED.search(quote) and not _CURRENT.search(quote):
         out.append("status")  # 现在有多少张床位 is not answered by 规划床位60张

@@ -129,6 +129,9 @@ def _mends(run: str, i: int, window: str, term: str, tokenizer: object) -> bool:
     return (i, i + len(term)) in after and lone(after) < lone(before)
 
 
+_ADMIN_CHARS = frozenset("省市县区镇乡村")
+
+
 def correct(text: str, vocab: Vocabulary, tokenizer: object = None) -> tuple[str, tuple[tuple[str, str], ...]]:
     """``text`` with slips of plan terms repaired, and the ``(written, corrected)`` pairs. Never touches
     question words or characters that belong to a plan term written right; with a ``tokenizer``, a slip
@@ -152,6 +155,8 @@ def correct(text: str, vocab: Vocabulary, tokenizer: object = None) -> tuple[str
                 term = vocab.suggest(window)
                 if term and astride and not _mends(run, i, window, term, tokenizer):
                     continue  # … unless the slip is what broke the words around it (四大明片 → 四|大明|片)
+                if term and any(a != b and a in _ADMIN_CHARS for a, b in zip(window, term)):
+                    term = None  # 县, 镇, 村 are words of their own: 咱们县有几处 is not a slip of 现有
                 if term:
                     fixes.append((window, term))
                     out = out.replace(window, term, 1)

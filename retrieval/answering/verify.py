@@ -192,6 +192,11 @@ def _noun_pieces(forms: tuple[str, ...]) -> set[str]:
 _ITEM = r"[^\s、，,。；;：:（）()\d|]{2,16}"
 
 
+_NAME = r"[^\s、，,。；;：:（）()\d|和及与的]{2,12}"
+# names after 为/包括 joined by 和 (国家级文物保护单位为甲遗址和乙码头), not 列为/作为/成为 a class
+_NAMED_PAIR = re.compile(rf"(?<![列作成认称])(?:分别为|为|包括)((?:{_NAME}[、，,])*){_NAME}(?:和|及|与){_NAME}(?=[；;。]|$)")
+
+
 def names_for(head: str, text: str) -> int:
     """How many names ``text`` gives for a count of ``head``: those of the sentence that counts it (and of
     the next one where it goes on with 即/包括/分别/为, or the count ends in a colon)."""
@@ -200,7 +205,8 @@ def names_for(head: str, text: str) -> int:
     for i, sent in enumerate(parts):
         if counts(head, sent):
             nxt = parts[i + 1] if i + 1 < len(parts) else ""
-            goes_on = re.match(r"\s*(?:即|包括|分别|为|是)", nxt) or sent.rstrip().endswith(("：", ":"))
+            goes_on = re.match(r"\s*(?:即|包括|分别|为|是)", nxt) or sent.rstrip().endswith(("：", ":")) \
+                or re.match(rf"\s*[^。；;，,]{{0,8}}{re.escape(head)}(?:分别)?(?:为|是|包括)", nxt)  # 其中…2处。国家级…为A和B
             found.append(names_listed(sent + (nxt if goes_on else "")))
     return max(found)
 
@@ -210,6 +216,7 @@ def names_listed(text: str) -> int:
     parenthesised names (``国家级1项（剪纸技艺）``), or the short lines of a list."""
     runs = [len(re.findall("[、；;]", m.group(0))) + 1 for m in re.finditer(rf"{_ITEM}(?:[、；;]{_ITEM})+", text)]
     parens = len(re.findall(r"[（(][^）)\d]{2,}[）)]", text))
+    runs += [len(re.findall("[、，,]", m.group(1))) + 2 for m in _NAMED_PAIR.finditer(text)]  # 为甲遗址和乙码头
     lines = [x.strip(" -*·•\t") for x in text.splitlines()]
     short = sum(1 for x in lines if 2 <= len(x) <= 16 and not re.search(r"\d|[。；;，,]", x))
     return max([0, parens, short if short >= 2 else 0, *runs])

@@ -84,6 +84,7 @@ def test_residents_words_reach_the_plans_terms_only_where_the_plan_uses_them() -
     assert "床位" in lexicon().plan_terms("卫生院有多少张病床？")
     assert "总体格局" in lexicon().plan_terms("全县的大布局是怎么安排的？")
     assert "镇村体系" in lexicon().plan_terms("从城区到村子一共分几级？")
+    assert "文物保护单位" in lexicon().plan_terms("有几处国家级文保单位？")  # the everyday short form
     uses = Vocabulary.from_terms(["村庄"], "村庄分为五类")
     assert "村庄" in analyse("村子分成几类？", uses).search_text
     lacks = Vocabulary.from_terms(["乡镇"], "乡镇分为三类")
@@ -270,6 +271,25 @@ def test_names_are_counted_in_enumerations_brackets_and_list_lines_not_in_counts
     assert names_listed("中心村：至规划期末，布局80个中心村。") == 0
     assert names_listed("重点镇4个：甲沟镇、乙坝镇、丙岭镇") == 3
     assert names_listed("6个自然公园\n石湖森林公园\n清河森林公园") == 2
+    assert names_listed("国家级文物保护单位为甲坑古采石场遗址和乙渡古码头；省级文物保护单位8处。") == 2
+    assert names_listed("10项列为市级非物质文化遗产的传承与保护工作。") == 0  # 列为 a class, not names
+
+
+def test_a_current_figure_then_the_planned_one_answers_a_planned_question() -> None:
+    later = analyse("镇区污水处理厂以后规模多大？")
+    assert later.status == "Planned"
+    both = "现状镇区污水处理厂规模0.3万立方米/日，规划扩建至0.8万立方米/日。"
+    assert "status" not in text_violations(later, both)
+    assert "status" in text_violations(later, "现状镇区污水处理厂规模0.3万立方米/日。")
+    assert "status" in text_violations(later, "现状概况：常住人口39.94万人。其中，近期至2025年，远景展望至2050年。")
+
+
+def test_typo_repair_never_changes_an_administrative_word() -> None:
+    from retrieval.answering.typos import correct
+
+    vocab = Vocabulary.from_terms(["现有", "村庄"], "现有文物保护单位2处。村庄分为五类。")
+    assert correct("咱们县有几处文物保护单位", vocab)[1] == ()  # 县有 is 县 + 有, not a slip of 现有
+    assert correct("村装分为几类", vocab)[0] == "村庄分为几类"  # a slip beside 村 is still repaired
 
 
 def test_a_date_question_is_answered_by_a_date_said_of_the_thing_asked() -> None:
