@@ -155,7 +155,7 @@ def correct(text: str, vocab: Vocabulary, tokenizer: object = None) -> tuple[str
                 term = vocab.suggest(window)
                 if term and astride and not _mends(run, i, window, term, tokenizer):
                     continue  # … unless the slip is what broke the words around it (四大明片 → 四|大明|片)
-                if term and any(a != b and a in _ADMIN_CHARS for a, b in zip(window, term)):
+                if term and any(a != b and a in _ADMIN_CHARS for a, b in zip(window, term, strict=False)):
                     term = None  # 县, 镇, 村 are words of their own: 咱们县有几处 is not a slip of 现有
                 if term:
                     fixes.append((window, term))
