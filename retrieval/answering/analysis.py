@@ -128,7 +128,7 @@ def unseen_terms(topic: str, vocab: Vocabulary, tokenizer: object) -> tuple[str,
 
 
 @functools.cache
-def _generic_heads() -> frozenset[str]:
+def generic_heads() -> frozenset[str]:
     from retrieval.answering.lexicon import rows
 
     return frozenset(r[0] for r in rows("generic_heads.tsv"))
@@ -160,7 +160,7 @@ def unnamed_kinds(unseen: tuple[str, ...], vocab: Vocabulary, tokenizer: object,
             parts.append(t)
             i += len(t)
         if i == len(w) and len(parts) >= 2 and vocab.occurs(parts[-1]) and w + "的" not in topic_text \
-                and parts[-1] not in _generic_heads():
+                and parts[-1] not in generic_heads():
             out.append(tuple(parts))  # (``重点保护的文物古迹``: the compound modifies what is asked)
     return tuple(out)
 

@@ -7,7 +7,7 @@ import functools
 import re
 
 from ingest.quantities import quantities, unsupported_quantities
-from retrieval.answering.analysis import QuestionFrame
+from retrieval.answering.analysis import QuestionFrame, generic_heads
 from retrieval.answering.lexicon import lexicon
 from retrieval.answering.types import Candidate
 
@@ -187,6 +187,19 @@ def _noun_pieces(forms: tuple[str, ...]) -> set[str]:
     whole: a candidate that states none of them is not about the things asked."""
     noun = re.sub(r"^(?:国家|省|市|县|区|镇|乡|村)级", "", forms[0])
     return {noun[i:i + 2] for i in range(max(len(noun) - 1, 1))} | set(forms[1:])
+
+
+def _about_noun(forms: tuple[str, ...], text: str) -> bool:
+    """``text`` is about the asked-for noun: it states the noun's head, or two of its pieces (one piece of
+    国家级文物保护单位, 保护, is said of a 自然保护区 too)."""
+    noun = re.sub(r"^(?:国家|省|市|县|区|镇|乡|村)级", "", forms[0])
+    head = next((h for h in generic_heads() if noun.endswith(h) and len(noun) > len(h) + 1), None)
+    if head:  # 交通项目: what sort of 交通 thing is a way of asking; 交通 is the noun
+        noun = noun[:-len(head)]
+        forms = (noun, *forms[1:])
+    pieces = _noun_pieces(forms)
+    said = {w for w in pieces if w in text}
+    return noun[-2:] in text or any(f in text for f in forms[1:]) or len(said) >= min(2, len(pieces))
 
 
 _ITEM = r"[^\s、，,。；;：:（）()\d|]{2,16}"
@@ -409,7 +422,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         named = [n for h in which[0] if counts(h[-2:], c.text) for n in [names_for(h[-2:], c.text)]]
         if named and max(named) < min(which[1], 2):
             out.append("a count, not the names")  # 2项国家级非物质文化遗产 does not say which they are
-        elif c.source not in ("list", "entity") and not any(w in c.text for w in _noun_pieces(which[0])):
+        elif c.source not in ("list", "entity") and not _about_noun(which[0], c.text):
             out.append("not the things asked")  # the 文物保护单位 beside them are not the 非遗 asked for
     many = asked_how_many(frame.text)
     if many and c.source == "list" and 0 < len(c.entities) < many:

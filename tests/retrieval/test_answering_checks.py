@@ -234,6 +234,17 @@ def test_a_heritage_count_does_not_say_which_item_it_is() -> None:
     assert "a count, not the names" not in problems(one, named)
 
 
+def test_the_names_of_other_things_do_not_answer_which_one_it_is() -> None:
+    heritage = analyse("那处国家级文物保护单位叫什么？")
+    parks = _quoted("全县自然保护地包括1个省级自然保护区和2个森林公园：\n甲山省级自然保护区\n乙坪国家级森林公园。")
+    assert "not the things asked" in problems(heritage, parks)  # 保护 alone is not a 文物保护单位
+    sites = _quoted("国家级文物保护单位为甲坑古采石场遗址；省级文物保护单位8处。")
+    assert "not the things asked" not in problems(heritage, sites)
+    projects = analyse("要启动建设的是哪两个交通项目？")  # 项目: a way of asking what sort of 交通 thing
+    roads = _quoted("遵小铁路、赤曹高速启动建设，加强赤峰到曹妃甸的交通运输。")
+    assert "not the things asked" not in problems(projects, roads)
+
+
 def test_weather_prices_school_districts_and_bus_times_are_out_of_scope() -> None:
     for q in ("明天會下雨嗎？", "县城商品房现在均价多少？", "中心小学的学区是怎么划分的？", "平泉哪家医院看病最好？",
               "What time does the first bus leave?"):
