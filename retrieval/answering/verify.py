@@ -133,6 +133,14 @@ _EN_POINTED = re.compile(r"\b(?:the|its|those|these)\s+(\d+|" + "|".join(_EN_NUM
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 
 
+_MINUTES = re.compile(r"(?<![\d一二两三四五六七八九十])([\d一二两三四五六七八九十]+)\s*分钟")
+
+
+def _minutes(text: str) -> set[int]:
+    """The minute figures ``text`` names (``十分钟生活圈``, ``15分钟``): a walking-distance class is its figure."""
+    return {_cn_int(m) for m in _MINUTES.findall(text)}
+
+
 def _cn_int(text: str) -> int:
     """A small number as written (``5``, ``五``, ``十二``, ``那项`` → 1); 2 where unclear."""
     if not text:
@@ -449,6 +457,9 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.answer_type in ("value", "count", "list", "overview") and any(
             another_kind(parts, c.text, _heading(c)) for parts in frame.kinds):
         out.append("another kind")  # 户籍人口 is not answered by 常住人口, 十分钟生活圈 not by 十五分钟生活圈
+    walk = _minutes(frame.text)
+    if walk and c.source in ("text", "list", "indicator", "outline") and not walk <= _minutes(c.text):
+        out.append("another kind")  # a 十分钟 life circle is not answered by the 十五分钟 and 五分钟 ones
     kind = asked_places(frame)
     if kind and not place_names_in(c.text, kind):
         out.append("no names of the places")  # 哪些村被列为搬迁撤并类 is not answered by what the class means

@@ -246,6 +246,14 @@ def test_the_names_of_other_things_do_not_answer_which_one_it_is() -> None:
     assert "not the things asked" not in problems(projects, roads)
 
 
+def test_a_walking_distance_class_is_its_minute_figure() -> None:
+    ten = analyse("走十分钟能到的生活圈里配些啥设施？")
+    circles = _quoted("十五分钟生活圈：中学、卫生服务中心。\n五分钟生活圈：幼儿园、公共厕所。")
+    assert "another kind" in problems(ten, circles)  # 十五分钟 holds 五分钟 but not 十分钟
+    assert "another kind" not in problems(ten, _quoted("10分钟生活圈：小学、菜市场。"))
+    assert "another kind" not in problems(analyse("五分钟生活圈里有什么？"), circles)
+
+
 def test_weather_prices_school_districts_and_bus_times_are_out_of_scope() -> None:
     for q in ("明天會下雨嗎？", "县城商品房现在均价多少？", "中心小学的学区是怎么划分的？", "平泉哪家医院看病最好？",
               "What time does the first bus leave?"):
