@@ -133,6 +133,26 @@ _EN_POINTED = re.compile(r"\b(?:the|its|those|these)\s+(\d+|" + "|".join(_EN_NUM
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 
 
+_ASKS_LEVEL = re.compile(r"([\u4e00-\u9fff]{2,14}?)(?:是|属于|为|算|定为|列为)?(?:什么|哪个|哪一|啥)级别")
+_LEVEL_SAID = re.compile(r"[国省市县区镇乡村]级|国家")
+_LABELLED = re.compile(r"[（(][^）)]*级[^）)]*[）)]")
+
+
+def unlabelled_level(question: str, text: str) -> bool:
+    """``question`` asks the level of a thing that ``text`` names without one: it labels the things beside
+    it (``保护刘氏宗祠（县级文物保护单位）、观音阁``: 观音阁's level is not stated), or says no level at all."""
+    m = _ASKS_LEVEL.search(question)
+    if not m or (_LEVEL_SAID.search(text) and not _LABELLED.search(text)):
+        return False  # (a level said of a whole list, 省级森林公园：甲、乙, may be that item's)
+    name = m.group(1).split("的")[-1]
+    i = text.find(name) if len(name) >= 2 else -1
+    if i < 0:
+        return False
+    start = max(text.rfind(sep, 0, i) for sep in "、，,。；;\n：:") + 1
+    end = min((j for j in (text.find(sep, i + len(name)) for sep in "、，,。；;\n") if j >= 0), default=len(text))
+    return "级" not in text[start:end]
+
+
 _MINUTES = re.compile(r"(?<![\d一二两三四五六七八九十])([\d一二两三四五六七八九十]+)\s*分钟")
 
 
@@ -457,6 +477,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.answer_type in ("value", "count", "list", "overview") and any(
             another_kind(parts, c.text, _heading(c)) for parts in frame.kinds):
         out.append("another kind")  # 户籍人口 is not answered by 常住人口, 十分钟生活圈 not by 十五分钟生活圈
+    if unlabelled_level(frame.text, c.text):
+        out.append("no level for it")  # 观音阁 listed beside 刘氏宗祠（县级文物保护单位） has no level of its own
     walk = _minutes(frame.text)
     if walk and c.source in ("text", "list", "indicator", "outline") and not walk <= _minutes(c.text):
         out.append("another kind")  # a 十分钟 life circle is not answered by the 十五分钟 and 五分钟 ones

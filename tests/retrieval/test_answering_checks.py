@@ -254,6 +254,17 @@ def test_a_walking_distance_class_is_its_minute_figure() -> None:
     assert "another kind" not in problems(analyse("五分钟生活圈里有什么？"), circles)
 
 
+def test_the_level_of_a_thing_listed_without_one_is_not_stated() -> None:
+    sites = _quoted("保护甲氏宗祠（县级文物保护单位）、观音阁、古井和石板古道1.2公里。")
+    assert "no level for it" in problems(analyse("观音阁是什么级别的文物保护单位？"), sites)
+    assert "no level for it" not in problems(analyse("甲氏宗祠是什么级别的文物保护单位？"), sites)
+    intro = _quoted("村内现有甲氏宗祠、观音阁等历史遗存。")
+    assert "no level for it" in problems(analyse("观音阁是什么级别的？"), intro)
+    parks = _quoted("省级森林公园：\n乙山森林公园\n丙湖森林公园")  # a level said of the whole list
+    assert "no level for it" not in problems(analyse("乙山森林公园是什么级别的？"), parks)
+    assert "no level for it" not in problems(analyse("菜市场属于哪一级生活圈？"), _quoted("菜市场：配置于十分钟生活圈。"))
+
+
 def test_weather_prices_school_districts_and_bus_times_are_out_of_scope() -> None:
     for q in ("明天會下雨嗎？", "县城商品房现在均价多少？", "中心小学的学区是怎么划分的？", "平泉哪家医院看病最好？",
               "What time does the first bus leave?"):
