@@ -306,6 +306,7 @@ def located_by_heading(frame: QuestionFrame, c: Candidate) -> str | None:
 _PLACE_HEADING = re.compile(r"[\u4e00-\u9fff]{1,8}(?:城区|新区|片区|组团|园区|镇|乡|村)$")
 
 
+_GROUP = re.compile(r"(?<![级个每])([\u4e00-\u9fff]{2}组)(?![级织成合建团])")  # a village group (新屋组), not 组团
 _VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,8}?村)(?=算|属于|属|是|被|有|能|在|的|里|会|要|划|列|吗|呢|啊|[？?，,]|$)")
 # What makes a 村 word a class (中心村) or no name at all (哪个村, 俺们村): modifiers and pronouns.
 _CLASS_MODIFIER = ("中心", "基层", "行政", "自然", "特色", "重点", "一般", "传统", "美丽", "示范", "空心", "保留", "哪个", "哪些",
@@ -428,6 +429,11 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text") and frame.subjects \
             and not any(a in c.text for names in frame.subjects for a in names):
         out.append("subject not stated")  # whether X is a Y: a list of Y without X does not say
+    if frame.wants_number and c.source in ("text", "indicator", "entity") and "subject" not in out:
+        parts = [n for n in [*village_names(frame.text), *_GROUP.findall(frame.text)]
+                 if n not in frame.jurisdiction and n[0] not in "哪那这每各几本该"]
+        if parts and not any(n in c.text or n in _heading(c) for n in parts):
+            out.append("subject")  # 新屋组有多少人 is not answered by the whole village's population
     if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text", "outline", "indicator"):
         missing = [n for n in village_names(frame.text) if n not in c.text and n not in frame.jurisdiction]
         if missing and "subject not stated" not in out:

@@ -265,6 +265,14 @@ def test_the_level_of_a_thing_listed_without_one_is_not_stated() -> None:
     assert "no level for it" not in problems(analyse("菜市场属于哪一级生活圈？"), _quoted("菜市场：配置于十分钟生活圈。"))
 
 
+def test_a_figure_for_a_village_group_needs_that_group() -> None:
+    village = _quoted("2020年末，甲村户籍人口2136人、586户，常住人口1524人。")
+    assert "subject" in problems(analyse("甲村新屋组有多少人？"), village)
+    assert "subject" not in problems(analyse("甲村有多少人？"), village)
+    assert "subject" not in problems(analyse("村里哪个组的人最多？有多少人？"), village)  # no group named
+    assert "subject" not in problems(analyse("新屋组有多少人？"), _quoted("新屋组现有人口210人。"))
+
+
 def test_weather_prices_school_districts_and_bus_times_are_out_of_scope() -> None:
     for q in ("明天會下雨嗎？", "县城商品房现在均价多少？", "中心小学的学区是怎么划分的？", "平泉哪家医院看病最好？",
               "What time does the first bus leave?"):
