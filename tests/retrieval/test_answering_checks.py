@@ -168,6 +168,9 @@ def test_a_size_question_is_answered_by_a_capacity_and_area_needs_an_area_unit()
     assert "quantity kind" in problems(area, plant)
     assert "quantity kind" not in problems(analyse("Is the park part of the protected area system?"),
                                            _quoted("自然保护地体系包括6个森林公园。"))
+    districts = analyse("What are the two districts of the central urban area of Jia County?")
+    assert districts.answer_type == "list" and not districts.quantity  # urban area is a term, not a size
+    assert analyse("What is the area of the central urban area?").quantity  # the first is a size
     land = analyse("2035年村庄建设用地规模控制在多少？")  # a land quota is an area, not a capacity
     assert "quantity kind" not in problems(land, _quoted("村庄建设用地规模：2035年≤8.30平方公里。"))
     assert "quantity kind" in problems(land, plant)
