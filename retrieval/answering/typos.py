@@ -129,6 +129,7 @@ def _mends(run: str, i: int, window: str, term: str, tokenizer: object) -> bool:
     return (i, i + len(term)) in after and lone(after) < lone(before)
 
 
+_FUNCTION_CHARS = frozenset("的地得是了在有就都而及与要以里起打到给把被从对向将会能可也还又很")
 _ASKED_NEXT = re.compile(r"哪|什么|啥|几|多少")
 _ADMIN_CHARS = frozenset("省市县区镇乡村")
 
@@ -158,8 +159,11 @@ def correct(text: str, vocab: Vocabulary, tokenizer: object = None) -> tuple[str
                 term = vocab.suggest(window)
                 if term and astride and not _mends(run, i, window, term, tokenizer):
                     continue  # … unless the slip is what broke the words around it (四大明片 → 四|大明|片)
-                if term and any(a != b and a in _ADMIN_CHARS for a, b in zip(window, term, strict=False)):
-                    term = None  # 县, 镇, 村 are words of their own: 咱们县有几处 is not a slip of 现有
+                if term and any(a != b and (a in _ADMIN_CHARS or a in _FUNCTION_CHARS or b in _FUNCTION_CHARS)
+                                for a, b in zip(window, term, strict=False)):
+                    # 县, 镇, 村 are words of their own (咱们县有 is not 现有), and a grammar word differs by
+                    # grammar, not by a slip (保护的 is not 保护地, 里是 not 历史, 依山 not 以山)
+                    term = None
                 if term:
                     fixes.append((window, term))
                     out = out.replace(window, term, 1)

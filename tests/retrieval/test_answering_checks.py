@@ -334,7 +334,9 @@ def test_typo_repair_never_changes_an_administrative_word_or_a_verb_before_the_q
     assert correct("村装分为几类", vocab)[0] == "村庄分为几类"  # a slip beside 村 is still repaired
     rails = Vocabulary.from_terms(["轨道"], "发展轨道交通。")
     assert correct("规划把它归到哪一类", rails)[1] == ()  # a verb before the question word, not 轨道
-    assert correct("归到交通怎么发展", rails)[0] == "轨道交通怎么发展"
+    assert correct("鬼道交通怎么发展", rails)[0] == "轨道交通怎么发展"  # a slip of a content character
+    protected = Vocabulary.from_terms(["保护地"], "自然保护地体系。")
+    assert correct("挂牌保护的古树有多少", protected)[1] == ()  # 的 is grammar, not a slip of 地
 
 
 def test_a_date_question_is_answered_by_a_date_said_of_the_thing_asked() -> None:
