@@ -325,7 +325,7 @@ def village_names(text: str) -> list[str]:
 
 # A list question for the places of one kind (哪些村, 哪几个镇, which villages): answered by their names
 # (指的是哪些村, 包括哪些村 ask what a class means: a definition answers them)
-_ASKS_PLACES = re.compile(r"(?<!指的是)(?<!是指)(?<!指)(?<!包括)(?:哪些|哪几个|哪几)(村|镇|乡)(?![庄域级民落镇村])|\bwhich (village|town|township)s\b", re.I)
+_ASKS_PLACES = re.compile(r"(?<!指的是)(?<!是指)(?<!指)(?<!包括)(?:哪些|哪几个|哪几)(?:[^\s\W\d的和与]{0,3}?)(?<![乡城])(村|镇|乡)(?![庄域级民落镇村])|\bwhich (village|town|township)s\b", re.I)
 _EN_PLACE = {"village": "村", "town": "镇", "township": "乡"}
 
 

@@ -478,6 +478,11 @@ def test_a_list_question_for_the_villages_of_a_class_needs_their_names() -> None
     # what a class means is asked with 指的是/包括 哪些村: its definition answers
     assert asked_places(analyse("搬迁撤并类村庄指的是哪些村？")) is None
     assert asked_places(analyse("哪些乡镇要编制乡镇国土空间规划？")) is None  # 乡镇 in general, not named towns
+    central = analyse("镇上定了哪几个中心村啊？")  # the names of a class of villages
+    assert asked_places(central) == "村"
+    table = _quoted("镇级，初级中学1所\n中心村级，完全小学、幼儿园\n基层村级，村卫生室")
+    assert "no names of the places" in problems(central, table)
+    assert "no names of the places" not in problems(central, _quoted("规划东庄村、马坊村3个中心村，其余为基层村。"))
     assert place_names_in("重点镇3个，即石门镇、松岗镇。形成中心城区—重点镇—一般乡镇体系", "镇") == ["石门镇", "松岗镇"]
     assert place_names_in("规划中心村、人口集聚村、交通干道沿线村等；布局80个中心村", "村") == []
 
