@@ -247,10 +247,21 @@ def _label_cover(label: str, frame: QuestionFrame) -> float:
 
 def class_cue(text: str) -> tuple[str, tuple[str, ...], str | None] | None:
     for cue in lexicon().classes:
-        word = next((w for w in cue.words if w in text), None)
+        word = next((w.lstrip("^") for w in cue.words if _names_class(w, text)), None)
         if word:
             return word, cue.kinds, cue.role
     return None
+
+
+def _names_class(word: str, text: str) -> bool:
+    """``word`` occurs in ``text``; a bare word marked ``^`` (定位) only unqualified: at the start, after
+    的, punctuation or the jurisdiction's suffix (平泉的定位, 青岚县定位), not of something else (风貌定位,
+    各自定位, 总体定位)."""
+    if not word.startswith("^"):
+        return word in text
+    bare = word[1:]
+    return any(i == 0 or not re.match(r"[\u4e00-\u9fff]", text[i - 1]) or text[i - 1] in "的市县镇乡村"
+               for i in (m.start() for m in re.finditer(re.escape(bare), text)))
 
 
 def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -> list[Candidate]:

@@ -276,6 +276,16 @@ def test_a_figure_for_a_village_group_needs_that_group() -> None:
     assert "subject" not in problems(analyse("新屋组有多少人？"), _quoted("新屋组现有人口210人。"))
 
 
+def test_a_bare_class_word_names_the_class_only_unqualified() -> None:
+    from retrieval.answering.candidates_graph import class_cue
+
+    assert class_cue("平泉的定位是什么？") is not None
+    assert class_cue("城市定位是什么？") is not None
+    assert class_cue("定位是什么？") is not None
+    assert class_cue("城市风貌的总体定位是怎么描述的？") is None  # the townscape's, not the city's
+    assert class_cue("三个片区各自定位是什么？") is None
+
+
 def test_weather_prices_school_districts_and_bus_times_are_out_of_scope() -> None:
     for q in ("明天會下雨嗎？", "县城商品房现在均价多少？", "中心小学的学区是怎么划分的？", "平泉哪家医院看病最好？",
               "What time does the first bus leave?"):
