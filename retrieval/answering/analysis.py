@@ -45,6 +45,7 @@ class QuestionFrame:
     jurisdiction: tuple[str, ...] = ()  # the plan's own place names (what every sentence of it is about)
     spelled: tuple[str, ...] = ()  # the plan's names an English question spells in pinyin (Jiashan → 甲山)
     kinds: tuple[tuple[str, ...], ...] = ()  # compounds the plan never uses, as (modifier…, head) parts
+    measures: tuple[str, ...] = ()  # the plan's indicators (地区生产总值, 森林覆盖率) the question names
 
     @property
     def wants_number(self) -> bool:

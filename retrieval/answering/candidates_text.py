@@ -131,7 +131,7 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
                 {"match": over, "cover": qover, "rank": 1.0 / (1 + i), "coverage": h.coverage,
                  "cosine": h.cosine, "number": has_num, "trail": len(trail & tb) / (len(tb) or 1),
                  "agree": 1.0 if h.bm25_rank == 1 and h.dense_rank == 1 else 0.0,
-                 "long": min((b - a) / ENUM_CHARS, 1.0), "year": year_fit(frame, quote),
+                 "long": min((b - a) / ENUM_CHARS, 1.0), "year": year_fit(frame, quote + label),
                  "table": 1.0 if "\t" in quote else 0.0},
                 text_violations(frame, quote, text)))
     return cands

@@ -255,6 +255,19 @@ def without_names(topic: str, names: Sequence[str]) -> str:
 _NEAR_END = re.compile(r"近期期末|近期末|\bby the end of the near term")
 
 
+def named_measures(frame: QuestionFrame, kb: FactBase, plan: str) -> tuple[str, ...]:
+    """The subjects of the plan's indicators that the question's topic names (``地区生产总值``): a figure
+    asked of one is not answered by the figures of others."""
+    if not frame.wants_number:
+        return ()
+    key = f"measures:{plan}"
+    if key not in kb.memo:
+        kb.memo[key] = sorted({str(e.first("subject")) for e in kb.of_kind(("Indicator",), plan)
+                               if e.first("subject") and len(str(e.first("subject"))) >= 3}, key=len, reverse=True)
+    said = frame.text if frame.lang == "zh" else frame.search_text  # as asked (not a lexicon's guess)
+    return tuple(m for m in kb.memo[key] if m in said)
+
+
 def period_year(frame: QuestionFrame, meta: Any) -> QuestionFrame:
     """A question for the end of the plan period (到规划期末) or of its near term asks for that year's
     target: the year from the plan's manifest."""
@@ -287,6 +300,7 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects, jurisdiction=tuple(sorted(own)),
                     kinds=unnamed_kinds(never, vocab, ctx.tokenizer, frame.text),
                     unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
+    frame = replace(frame, measures=named_measures(frame, kb, target))
     frame = period_year(frame, meta)
     hits = search(frame.search_text, max(top_k, 5), target, frame.topic)  # BM25 matches the topic words
     return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target))

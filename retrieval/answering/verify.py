@@ -272,6 +272,8 @@ def dates_only(text: str) -> bool:
 
 # A statement of the plan's period: 规划期限 …, 2021年至2035年, 近期至2025年, 远景展望至2050年.
 _PERIOD = re.compile(r"规划期限|规划期为|(?:19|20)\d\d\s*年?\s*(?:至|—|–|-|～|~)\s*(?:19|20)\d\d\s*年?|近期至\s*(?:19|20)\d\d")
+# what a year will look like (2050年远景展望是怎样的, 到2035年建成什么样): a statement of the period does not say
+_ASKS_LIKE = re.compile(r"什么样|啥样|怎样的|怎么样|样子|如何|\blook like\b|\benvision", re.I)
 _ASKS_PERIOD = re.compile(r"期限|规划期|哪一?年|到哪年|多少年|什么时候|何时|\bwhen\b|\bperiod\b|\bwhat year\b|\buntil\b")
 
 
@@ -429,6 +431,9 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text") and frame.subjects \
             and not any(a in c.text for names in frame.subjects for a in names):
         out.append("subject not stated")  # whether X is a Y: a list of Y without X does not say
+    if frame.measures and c.source in ("text", "indicator") \
+            and not any(m in c.text or m in _heading(c) for m in frame.measures):
+        out.append("another figure")  # 地区生产总值 is not answered by the 森林覆盖率 and 城镇化率 beside it
     if frame.wants_number and c.source in ("text", "indicator", "entity") and "subject" not in out:
         parts = [n for n in [*village_names(frame.text), *_GROUP.findall(frame.text)]
                  if n not in frame.jurisdiction and n[0] not in "哪那这每各几本该"]
@@ -440,7 +445,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
             out.append("subject not stated")  # 东坡村算不算中心村: a quote without 东坡村 does not say
     if dates_only(c.text) and "年" not in frame.quantity and c.features.get("idf_match", 0.0) < 1.0:
         out.append("dates only")  # a plan period (2021年至2035年…) answers only a question about it
-    if states_period(c.text) and not c.features.get("idf_match", 0.0) and not _ASKS_PERIOD.search(frame.search_text):
+    if states_period(c.text) and not _ASKS_PERIOD.search(frame.search_text) \
+            and (not c.features.get("idf_match", 0.0) or _ASKS_LIKE.search(frame.text)):
         out.append("plan period")  # only the year is shared: 到2035年建成什么样 is not 规划期限2021年至2035年
     if _ASKS_WHEN.search(frame.search_text) and c.source in ("text", "indicator", "list", "entity") \
             and not (_TIME.search(c.text) and c.features.get("key_match", 1.0)):

@@ -82,6 +82,23 @@ def test_gazetteer_routes_a_named_county_or_town() -> None:
     assert not g.is_jurisdiction("北川镇")  # a town within a plan: the question's subject, not its plan
 
 
+def test_a_figure_asked_of_one_indicator_is_not_answered_by_anothers() -> None:
+    from retrieval.answering import context_for
+    from retrieval.answering.pipeline import gather
+    from retrieval.answering.types import Candidate, Citation
+    from retrieval.answering.verify import problems
+
+    frame, _hits, _cands = gather("城镇化率到2035年是多少？", context_for(KB), lambda *a, **k: [], "a")
+    assert frame.measures == ("城镇化率",)
+    p = KB.passages["pa1"]
+    people = Candidate("text", "到2035年，常住人口达到35万人。", [Citation(p, "常住人口达到35万人")], "a")
+    rate = Candidate("text", "到2035年，城镇化率达到65%。", [Citation(p, "城镇化率达到65%")], "a")
+    assert "another figure" in problems(frame, people)
+    assert "another figure" not in problems(frame, rate)
+    plain, _h, _c = gather("到2035年要达到什么目标？", context_for(KB), lambda *a, **k: [], "a")
+    assert plain.measures == ()
+
+
 def test_a_town_named_on_its_plans_page_stays_the_subject() -> None:
     from retrieval.answering import context_for
     from retrieval.answering.pipeline import gather

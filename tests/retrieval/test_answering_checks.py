@@ -8,12 +8,13 @@ from ingest.extract_text import sentence_bounds
 from ingest.records import Fact, Passage, Ref
 from retrieval.answering.analysis import analyse
 from retrieval.answering.candidates_graph import indicator_candidates, indicator_sentence
-from retrieval.answering.candidates_text import text_violations
+from retrieval.answering.candidates_text import text_candidates, text_violations
 from retrieval.answering.lexicon import lexicon
 from retrieval.answering.types import Candidate, Citation
 from retrieval.answering.typos import Vocabulary
 from retrieval.answering.verify import located_by_heading, problems, states_number
 from retrieval.facts import FactBase
+from retrieval.search import Hit
 from retrieval.text import spans
 from tests.retrieval.answering_kb import PLANS
 
@@ -284,6 +285,16 @@ def test_a_bare_class_word_names_the_class_only_unqualified() -> None:
     assert class_cue("定位是什么？") is not None
     assert class_cue("城市风貌的总体定位是怎么描述的？") is None  # the townscape's, not the city's
     assert class_cue("三个片区各自定位是什么？") is None
+
+
+def test_what_a_year_will_be_like_is_not_answered_by_the_plan_period_but_by_its_heading() -> None:
+    period = _quoted("规划期限：2021年至2035年。其中，近期至2025年，远景展望至2050年。")
+    like = analyse("2050年的远景展望是什么样子？")
+    assert "plan period" in problems(like, period)
+    assert "plan period" not in problems(analyse("远景展望到哪一年？"), period)
+    vision = text_candidates(like, [Hit(Passage("v", "a", "1.2", "1.2", "2050年展望", ("1.2 规划目标", "2050年展望"),
+                                                "全面建成精品城市。幸福指数达到国内领先水平。", 0, 22), 1.0, 1, 1, 1.0, 0.5, 0.5)])
+    assert vision and all(c.features["year"] == 1.0 for c in vision)  # its heading states the year
 
 
 def test_weather_prices_school_districts_and_bus_times_are_out_of_scope() -> None:
