@@ -108,8 +108,9 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
         scored = []
         heads = {re.sub(r"\s+", "", x) for x in h.passage.path}
         for a, b, wb in _window_table(text, h.passage.path, frame.answer_type in ("list", "overview")):
-            # on a tie a list question wants the whole enumeration, any other the shortest window
-            size = (b - a) if frame.answer_type == "list" else -(b - a)
+            # on a tie a list question wants the whole enumeration and an overview the whole statement (a
+            # goal or a vision takes several sentences), any other the shortest window
+            size = (b - a) if frame.answer_type in ("list", "overview") else -(b - a)
             scored.append((len(wb & tb) / (len(tb) or 1), len(wb & qb) / (len(qb) or 1), size, a, b))
         if not scored:
             continue

@@ -295,6 +295,10 @@ def test_what_a_year_will_be_like_is_not_answered_by_the_plan_period_but_by_its_
     vision = text_candidates(like, [Hit(Passage("v", "a", "1.2", "1.2", "2050年展望", ("1.2 规划目标", "2050年展望"),
                                                 "全面建成精品城市。幸福指数达到国内领先水平。", 0, 22), 1.0, 1, 1, 1.0, 0.5, 0.5)])
     assert vision and all(c.features["year"] == 1.0 for c in vision)  # its heading states the year
+    assert "国内领先水平" in vision[0].text and "精品城市" in vision[0].text  # an overview: the whole statement
+    value = text_candidates(analyse("幸福指数要达到多少？"), [Hit(vision[0].citations[0].passage, 1.0, 1, 1, 1.0,
+                                                                 0.5, 0.5)])
+    assert "精品城市" not in value[0].text  # a value question: the sentence that states it
 
 
 def test_weather_prices_school_districts_and_bus_times_are_out_of_scope() -> None:
