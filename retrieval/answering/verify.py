@@ -156,9 +156,10 @@ def unlabelled_level(question: str, text: str) -> bool:
 _MINUTES = re.compile(r"(?<![\d一二两三四五六七八九十])([\d一二两三四五六七八九十]+)\s*分钟")
 
 
-def _minutes(text: str) -> set[int]:
+@functools.lru_cache(maxsize=2048)  # the question's and each candidate's, asked once per candidate
+def _minutes(text: str) -> frozenset[int]:
     """The minute figures ``text`` names (``十分钟生活圈``, ``15分钟``): a walking-distance class is its figure."""
-    return {_cn_int(m) for m in _MINUTES.findall(text)}
+    return frozenset(_cn_int(m) for m in _MINUTES.findall(text))
 
 
 def _cn_int(text: str) -> int:
@@ -308,6 +309,12 @@ def located_by_heading(frame: QuestionFrame, c: Candidate) -> str | None:
 _PLACE_HEADING = re.compile(r"[\u4e00-\u9fff]{1,8}(?:城区|新区|片区|组团|园区|镇|乡|村)$")
 
 
+@functools.lru_cache(maxsize=512)
+def _named_parts(question: str) -> tuple[str, ...]:
+    """The villages and village groups a question names (东坡村, 新屋组), not 哪个组 or 每组."""
+    return tuple(n for n in [*village_names(question), *_GROUP.findall(question)] if n[0] not in "哪那这每各几本该")
+
+
 _GROUP = re.compile(r"(?<![级个每])([\u4e00-\u9fff]{2}组)(?![级织成合建团])")  # a village group (新屋组), not 组团
 _VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,8}?村)(?=算|属于|属|是|被|有|能|在|的|里|会|要|划|列|吗|呢|啊|[？?，,]|$)")
 # What makes a 村 word a class (中心村) or no name at all (哪个村, 俺们村): modifiers and pronouns.
@@ -435,8 +442,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
             and not any(m in c.text or m in _heading(c) for m in frame.measures):
         out.append("another figure")  # 地区生产总值 is not answered by the 森林覆盖率 and 城镇化率 beside it
     if frame.wants_number and c.source in ("text", "indicator", "entity") and "subject" not in out:
-        parts = [n for n in [*village_names(frame.text), *_GROUP.findall(frame.text)]
-                 if n not in frame.jurisdiction and n[0] not in "哪那这每各几本该"]
+        parts = [n for n in _named_parts(frame.text) if n not in frame.jurisdiction]
         if parts and not any(n in c.text or n in _heading(c) for n in parts):
             out.append("subject")  # 新屋组有多少人 is not answered by the whole village's population
     if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text", "outline", "indicator"):
