@@ -255,6 +255,50 @@ def without_names(topic: str, names: Sequence[str]) -> str:
 _NEAR_END = re.compile(r"近期期末|近期末|\bby the end of the near term")
 
 
+# A clause that asks something: a question word (几层, 多高, 哪个组, 有没有 …).
+_ASKS = re.compile(r"多少|几|哪|什么|啥|多[大高长远宽深少重]|怎么|怎样|如何|是否|有没有|能不能|会不会|是不是|吗")
+
+
+def question_parts(text: str) -> list[str]:
+    """The parts of a question that asks two things in clauses of its own (最多能盖几层、多高; 幼儿园建在哪个组，
+    有几个班): each later part with the words before the first part's question word (its subject). One part
+    (no split) where it asks one thing."""
+    clauses = [c for c in re.split(r"[，,、？?；;]", text) if c.strip()]
+    asking = [c for c in clauses if _ASKS.search(c)]
+    if len(asking) < 2 or len(asking) > 3 or len(asking) != len(clauses):
+        return [text]
+    head = asking[0][:_ASKS.search(asking[0]).start()]  # type: ignore[union-attr]
+    return [asking[0], *(c if len(c) >= 8 or head in c else head + c for c in asking[1:])]  # (多高: of the same)
+
+
+def both_parts(whole: Answer, frame: QuestionFrame, ctx: Context, search: Search, target: str, top_k: int,
+               named: Sequence[str], lang: str) -> Answer:
+    """A question that asks two things, and that the plan does not answer as one, is answered part by part
+    when the plan states every part (the answers joined, each cited); otherwise ``whole`` stands."""
+    # (现在多少，以后多少 is one indicator's two figures: the Both status answers it whole)
+    parts = question_parts(frame.text) if frame.lang == "zh" and frame.status != "Both" else [frame.text]
+    if len(parts) < 2:
+        return whole
+    answers = []
+    for part in parts:
+        f, h, c = gather(part, ctx, search, target, top_k, named)
+        a = decide(f, c, h, lang)
+        if not a.answered:
+            return whole
+        answers.append(a)
+    texts: list[str] = []
+    for t in dict.fromkeys(a.text for a in answers):  # a part's answer inside another's says nothing more
+        if not any(t in k for k in texts):
+            texts = [k for k in texts if k not in t] + [t]
+    if len(texts) < 2:
+        return whole
+    cites = list({(x.passage.id, x.quote): x for a in answers for x in a.citations}.values())
+    ents = list({id(e): e for a in answers for e in a.entities}.values())
+    joined = "".join(t if t.endswith(("。", "！", "？", ".")) else t + "。" for t in texts)
+    return Answer(True, joined, answers[0].mode, cites, ents, plan=target,
+                  confidence=min(a.confidence for a in answers))
+
+
 def named_measures(frame: QuestionFrame, kb: FactBase, plan: str) -> tuple[str, ...]:
     """The subjects of the plan's indicators that the question's topic names (``地区生产总值``): a figure
     asked of one is not answered by the figures of others."""
@@ -327,6 +371,8 @@ def answer(question: str, ctx: Context, search: Search, plan: str | None = None,
     target = where.plans[0]
     frame, hits, cands = gather(question, ctx, search, target, top_k, where.named)
     result = decide(frame, cands, hits, says)
+    if not frame.out_of_scope and not result.answered:
+        result = both_parts(result, frame, ctx, search, target, top_k, where.named, says)
     if result.answered and not result.entities:  # link what the quoted answer names
         result.entities = [e for e in kb.for_plan(target).mentioned(result.text, target) if e.kind not in ("Indicator",)][:8]
     result.plan = target

@@ -99,6 +99,38 @@ def test_a_figure_asked_of_one_indicator_is_not_answered_by_anothers() -> None:
     assert plain.measures == ()
 
 
+def test_a_question_that_asks_two_things_is_split_into_its_parts() -> None:
+    from retrieval.answering.pipeline import question_parts
+
+    assert question_parts("自己盖房子最多能盖几层、多高？") == ["自己盖房子最多能盖几层", "自己盖房子最多能盖多高"]
+    assert question_parts("重点镇有哪几个，城镇化率到2035年达到多少？") == ["重点镇有哪几个", "城镇化率到2035年达到多少"]
+    assert question_parts("城镇化率到2035年达到多少？") == ["城镇化率到2035年达到多少？"]  # one thing asked
+    assert question_parts("到2035年，城镇化率达到多少？") == ["到2035年，城镇化率达到多少？"]  # a clause that asks nothing
+
+
+def test_two_parts_the_plan_states_are_answered_together_only_where_the_whole_is_not() -> None:
+    from ingest.tokenize import make_tokenizer
+    from retrieval.answering.pipeline import Context, both_parts, gather
+    from retrieval.answering.types import Answer
+    from retrieval.search import Hit
+
+    def search(q: str, k: int, plan: str | None, topic: str = "") -> list[Hit]:
+        words = [w for w in re.findall(r"[\u4e00-\u9fff]{2}", q)]
+        ps = [p for p in ctx.kb.passages.values() if p.plan == (plan or p.plan)]
+        scored = sorted(ps, key=lambda p: -sum(w in p.text for w in words))
+        return [Hit(p, 1.0 / (i + 1), i + 1, i + 1, 1.0, 0.5, 0.6) for i, p in enumerate(scored[:k])]
+
+    ctx = Context(factbase(), make_tokenizer())
+    q = "重点镇有哪几个，城镇化率到2035年达到多少？"
+    frame, _h, _c = gather(q, ctx, search, "a")
+    declined = Answer(False, "无法据此回答。", "declined")
+    joined = both_parts(declined, frame, ctx, search, "a", 5, (), "zh")
+    assert joined.answered and "65%" in joined.text and "东坡镇" in joined.text
+    assert {c.passage.id for c in joined.citations} >= {"pa1", "pa2"}
+    one = frame.__class__(**{**frame.__dict__, "text": "城镇化率到2035年达到多少？"})
+    assert both_parts(declined, one, ctx, search, "a", 5, (), "zh") is declined  # one thing: the whole stands
+
+
 def test_a_town_named_on_its_plans_page_stays_the_subject() -> None:
     from retrieval.answering import context_for
     from retrieval.answering.pipeline import gather
