@@ -112,7 +112,7 @@ def unknown_places(text: str, unseen: tuple[str, ...], occurs: object) -> tuple[
                 if text[j - 1] in _PLACE_SUFFIX and j - i >= 3]
         if ends and text[i] not in _PLACE_SUFFIX + "省市县区镇乡" and not _NOT_A_NAME.search(text[i:ends[-1]]) and not occurs(text[i:ends[-1]]):  # type: ignore[operator]
             name = text[i:ends[-1]]
-            if name[0] in _PRONOUNS:  # 咱桂塘村 is 咱 + the village's name
+            if name[0] in _PRONOUNS:  # 咱甲庄村 is 咱 + the village's name
                 name = name.lstrip(_PRONOUNS)
                 if len(name) < 3 or occurs(name):  # type: ignore[operator]
                     continue

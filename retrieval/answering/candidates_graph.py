@@ -255,7 +255,7 @@ def class_cue(text: str) -> tuple[str, tuple[str, ...], str | None] | None:
 
 def _names_class(word: str, text: str) -> bool:
     """``word`` occurs in ``text``; a bare word marked ``^`` (定位) only unqualified: at the start, after
-    的, punctuation or the jurisdiction's suffix (平泉的定位, 青岚县定位), not of something else (风貌定位,
+    的, punctuation or the jurisdiction's suffix (甲县的定位, 甲县定位), not of something else (风貌定位,
     各自定位, 总体定位)."""
     if not word.startswith("^"):
         return word in text

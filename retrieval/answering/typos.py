@@ -130,7 +130,6 @@ def _mends(run: str, i: int, window: str, term: str, tokenizer: object) -> bool:
 
 
 _FUNCTION_CHARS = frozenset("的地得是了在有就都而及与要以里起打到给把被从对向将会能可也还又很")
-_ASKED_NEXT = re.compile(r"哪|什么|啥|几|多少")
 _ADMIN_CHARS = frozenset("省市县区镇乡村")
 
 
@@ -151,8 +150,6 @@ def correct(text: str, vocab: Vocabulary, tokenizer: object = None) -> tuple[str
                     continue
                 if any(window.startswith(p) and len(window) == len(p) + 1 for p in vocab.protected):
                     continue
-                if _ASKED_NEXT.match(run, i + n):
-                    continue  # a verb before the question word (归到哪一类, 放在哪) is no slip of a term (轨道)
                 astride = cuts is not None and (i not in cuts or (i + n not in cuts and n < 3))
                 if astride and n > 2:
                     continue  # a slip starts a word; a two-character one is a whole word …

@@ -140,7 +140,7 @@ _LABELLED = re.compile(r"[（(][^）)]*级[^）)]*[）)]")
 
 def unlabelled_level(question: str, text: str) -> bool:
     """``question`` asks the level of a thing that ``text`` names without one: it labels the things beside
-    it (``保护刘氏宗祠（县级文物保护单位）、观音阁``: 观音阁's level is not stated), or says no level at all."""
+    it (``保护甲氏宗祠（县级文物保护单位）、乙阁``: 乙阁's level is not stated), or says no level at all."""
     m = _ASKS_LEVEL.search(question)
     if not m or (_LEVEL_SAID.search(text) and not _LABELLED.search(text)):
         return False  # (a level said of a whole list, 省级森林公园：甲、乙, may be that item's)
@@ -294,18 +294,25 @@ _LOCATIVE = re.compile(r"位于|坐落|选址|[东南西北][部侧面边]|[东�
                        r"在[\u4e00-\u9fff]{2,6}?(?:镇|乡|村|街道|园区)(?![级域村])")  # a village group (上田组), not 组级道路
 
 
+def _place_heading(c: Candidate) -> str | None:
+    """The part of the territory the candidate's own heading names (``北城区：科技创新区`` → 北城区), if any:
+    what the text under it says is located there."""
+    path = c.citations[0].passage.path if c.citations else ()
+    last = re.sub(r"^[\d.、\s]+|^第[一二三四五六七八九十百\d]+[章节条]\s*", "", path[-1]) if path else ""
+    last = re.split(r"[：:（(]", last)[0]
+    return last if _PLACE_HEADING.search(last) else None
+
+
 def located_by_heading(frame: QuestionFrame, c: Candidate) -> str | None:
     """The place heading that alone says where ``c`` is, for a where-question (``北城区`` over
-    ``打造华北物流园区``): the answer names it."""
-    if not (_ASKS_WHERE.search(frame.search_text) and c.citations and c.source == "text") or _LOCATIVE.search(c.text):
+    ``打造甲物流园区``): the answer names it."""
+    if not (_ASKS_WHERE.search(frame.search_text) and c.source == "text") or _LOCATIVE.search(c.text):
         return None
-    last = c.citations[0].passage.path[-1] if c.citations[0].passage.path else ""
-    last = re.sub(r"^[\d.、\s]+|^第[一二三四五六七八九十百\d]+[章节条]\s*", "", last)
-    last = re.split(r"[：:（(]", last)[0]  # 北城区：科技创新区 is the 北城区
-    return last if _PLACE_HEADING.search(last) and last not in c.text else None
+    place = _place_heading(c)
+    return place if place and place not in c.text else None
 
 
-# A heading that is a part of the territory (北城区, 河东新区组团, 东庄村): what it says is located there.
+# A heading that is a part of the territory (北城区, 河东组团, 甲庄村).
 _PLACE_HEADING = re.compile(r"[\u4e00-\u9fff]{1,8}(?:城区|新区|片区|组团|园区|镇|乡|村)$")
 
 
@@ -458,8 +465,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
             and not (_TIME.search(c.text) and c.features.get("key_match", 1.0)):
         out.append("no date for it")  # 卫生院扩建什么时候完工 is not answered by a list of near-term projects without it
     if _ASKS_WHERE.search(frame.search_text) and c.source in ("text", "indicator", "list") \
-            and not _LOCATIVE.search(c.text) and not any(_PLACE_HEADING.search(re.split(r"[：:（(]", h)[0])
-                                                          for h in (c.citations[0].passage.path[-1:] if c.citations else ())) \
+            and not _LOCATIVE.search(c.text) and not _place_heading(c) \
             and not (re.search("几|多少", frame.text) and names_listed(c.text) >= 2):
         # (几处避难场所，在哪里 is answered by the sites' names)
         out.append("no place for it")  # 中学建在哪 is not answered by 新建中学一所
@@ -496,7 +502,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
             another_kind(parts, c.text, _heading(c)) for parts in frame.kinds):
         out.append("another kind")  # 户籍人口 is not answered by 常住人口, 十分钟生活圈 not by 十五分钟生活圈
     if unlabelled_level(frame.text, c.text):
-        out.append("no level for it")  # 观音阁 listed beside 刘氏宗祠（县级文物保护单位） has no level of its own
+        out.append("no level for it")  # 乙阁 listed beside 甲氏宗祠（县级文物保护单位） has no level of its own
     walk = _minutes(frame.text)
     if walk and c.source in ("text", "list", "indicator", "outline") and not walk <= _minutes(c.text):
         out.append("another kind")  # a 十分钟 life circle is not answered by the 十五分钟 and 五分钟 ones

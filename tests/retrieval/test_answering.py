@@ -3,6 +3,7 @@ candidates, verification, rendering, scoring data and lexicons."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -127,7 +128,7 @@ def test_two_parts_the_plan_states_are_answered_together_only_where_the_whole_is
     joined = both_parts(declined, frame, ctx, search, "a", 5, (), "zh")
     assert joined.answered and "65%" in joined.text and "东坡镇" in joined.text
     assert {c.passage.id for c in joined.citations} >= {"pa1", "pa2"}
-    one = frame.__class__(**{**frame.__dict__, "text": "城镇化率到2035年达到多少？"})
+    one = dataclasses.replace(frame, text="城镇化率到2035年达到多少？")
     assert both_parts(declined, one, ctx, search, "a", 5, (), "zh") is declined  # one thing: the whole stands
 
 

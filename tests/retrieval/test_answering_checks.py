@@ -351,14 +351,14 @@ def test_a_current_figure_then_the_planned_one_answers_a_planned_question() -> N
     assert "status" in text_violations(later, "现状概况：常住人口39.94万人。其中，近期至2025年，远景展望至2050年。")
 
 
-def test_typo_repair_never_changes_an_administrative_word_or_a_verb_before_the_question_word() -> None:
+def test_typo_repair_never_changes_an_administrative_word_or_a_grammar_character() -> None:
     from retrieval.answering.typos import correct
 
     vocab = Vocabulary.from_terms(["现有", "村庄"], "现有文物保护单位2处。村庄分为五类。")
     assert correct("咱们县有几处文物保护单位", vocab)[1] == ()  # 县有 is 县 + 有, not a slip of 现有
     assert correct("村装分为几类", vocab)[0] == "村庄分为几类"  # a slip beside 村 is still repaired
     rails = Vocabulary.from_terms(["轨道"], "发展轨道交通。")
-    assert correct("规划把它归到哪一类", rails)[1] == ()  # a verb before the question word, not 轨道
+    assert correct("规划把它归到哪一类", rails)[1] == ()  # 归 + 到 (grammar), not a slip of 轨道
     assert correct("鬼道交通怎么发展", rails)[0] == "轨道交通怎么发展"  # a slip of a content character
     protected = Vocabulary.from_terms(["保护地"], "自然保护地体系。")
     assert correct("挂牌保护的古树有多少", protected)[1] == ()  # 的 is grammar, not a slip of 地
