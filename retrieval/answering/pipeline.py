@@ -24,7 +24,7 @@ from retrieval.answering.candidates_text import PERIOD_END, outline_candidates, 
 from retrieval.answering.lexicon import lexicon
 from retrieval.answering.render import sentence
 from retrieval.answering.routing import Gazetteer, Route, foreign_plan, route
-from retrieval.answering.scoring import on_topic, score, weights
+from retrieval.answering.scoring import figure, on_topic, score, weights
 from retrieval.answering.types import Answer, Candidate, Citation
 from retrieval.answering.typos import Vocabulary
 from retrieval.answering.verify import located_by_heading, problems
@@ -161,10 +161,7 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
     ranked = score(frame, cands, hits)
     threshold = weights()["answer_threshold"]
     ok = grounded([c for c in ranked if not problems(frame, c)], hits)
-    if frame.year and any(c.source == "indicator" and any(e.first("targetYear") == frame.year for e in c.entities)
-                          for c in ok):
-        # the graph states the figure for the year asked: a quote that names no year is not the answer
-        ok = [c for c in ok if c.source != "text" or str(frame.year) in c.text or PERIOD_END.search(c.text)]
+    ok = of_the_year(frame, ok)
     ok = of_the_subject(frame, ok)
     if frame.status == "Both":  # asked for the current figure and the target: the answer that gives both
         ok.sort(key=lambda c: not c.features.get("both"))
@@ -197,6 +194,17 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
         return Answer(False, lead + (f"“{quote.rstrip()}”" if quote else ""), "not_stated",
                       near, related=_related(hits[1:3]), confidence=topic)
     return Answer(False, DECLINE[lang], "declined", related=_related(hits[:3]), confidence=topic)
+
+
+def of_the_year(frame: QuestionFrame, cands: list[Candidate]) -> list[Candidate]:
+    """Where the graph states the figure for the year asked, a quote that names no year is not the
+    answer, unless it states that figure (the indicator's own sentence, its year said in the heading)."""
+    dated = [c for c in cands if c.source == "indicator" and any(e.first("targetYear") == frame.year for e in c.entities)]
+    if not frame.year or not dated:
+        return cands
+    figures = {f for f in map(figure, dated) if f}
+    return [c for c in cands if c.source != "text" or str(frame.year) in c.text or PERIOD_END.search(c.text)
+            or any(f in c.text for f in figures)]
 
 
 _OF = re.compile(r"([\u4e00-\u9fff]{2,8})的([\u4e00-\u9fff]{2,6}?)(?=是|有|怎|如何|包括|为|指|[？?]|$)")

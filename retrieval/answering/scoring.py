@@ -104,8 +104,8 @@ def corroborate(cands: list[Candidate]) -> None:
 
 
 def inherit(cands: list[Candidate], texts: list[Candidate]) -> None:
-    figures = [(g, {cit.passage.id for cit in g.citations}, _figure(g)) for g in cands
-               if g.source == "indicator" and g.entities and _figure(g)]
+    figures = [(g, {cit.passage.id for cit in g.citations}, figure(g)) for g in cands
+               if g.source == "indicator" and g.entities and figure(g)]
     for t in texts:
         mine = {cit.passage.id for cit in t.citations}
         same = [(g, f) for g, pids, f in figures if pids & mine and f in t.text]
@@ -114,7 +114,7 @@ def inherit(cands: list[Candidate], texts: list[Candidate]) -> None:
             t.violations = tuple(dict.fromkeys([*t.violations, *sorted(extra)]))
 
 
-def _figure(g: Candidate) -> str:
+def figure(g: Candidate) -> str:
     """The indicator's number and unit as its sentence says them (``65%``)."""
     e = g.entities[0]
     unit = str(e.first("unit") or "")

@@ -294,6 +294,9 @@ _LOCATIVE = re.compile(r"位于|坐落|选址|[东南西北][部侧面边]|[东�
                        r"在[\u4e00-\u9fff]{2,6}?(?:镇|乡|村|街道|园区)(?![级域村])")  # a village group (上田组), not 组级道路
 
 
+_EACH_IS = re.compile(r"分别[为是]")
+
+
 def _place_heading(c: Candidate) -> str | None:
     """The part of the territory the candidate's own heading names (``北城区：科技创新区`` → 北城区), if any:
     what the text under it says is located there."""
@@ -466,8 +469,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("no date for it")  # 卫生院扩建什么时候完工 is not answered by a list of near-term projects without it
     if _ASKS_WHERE.search(frame.search_text) and c.source in ("text", "indicator", "list") \
             and not _LOCATIVE.search(c.text) and not _place_heading(c) \
-            and not (re.search("几|多少", frame.text) and names_listed(c.text) >= 2):
-        # (几处避难场所，在哪里 is answered by the sites' names)
+            and not ((re.search("几|多少", frame.text) or _EACH_IS.search(c.text)) and names_listed(c.text) >= 2):
+        # (几处避难场所，在哪里 and 避难场所设在哪里 are answered by the sites' names: 两处，分别为甲和乙)
         out.append("no place for it")  # 中学建在哪 is not answered by 新建中学一所
     which = pointed(frame)
     if which and c.source in ("text", "indicator", "list", "entity"):

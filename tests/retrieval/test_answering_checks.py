@@ -646,3 +646,24 @@ def test_the_end_of_the_plan_period_is_the_plans_target_year() -> None:
     assert "year" not in text_violations(end, "至规划期末，全市布局80个中心村。")  # says the period's end
     assert "year" in text_violations(end, "到2025年，用水总量控制在0.95亿立方米。")
     assert "用水总量" in lexicon().plan_terms("一年最多能用多少水？")
+
+
+def test_a_quote_without_the_year_asked_answers_only_with_the_dated_figure() -> None:
+    from retrieval.answering.pipeline import of_the_year
+    from tests.retrieval.answering_kb import factbase, passages
+
+    frame = analyse("到2035年常住人口是多少？")
+    rank = {p.id: i for i, p in enumerate(passages())}
+    dated = [c for c in indicator_candidates(frame, factbase(), "a", rank) if not c.violations and "35万人" in c.text]
+    same = _quoted("常住人口达到35万人，城镇化率达到65%。")  # the indicator's sentence, its year in the heading
+    other = _quoted("镇区常住人口达到12万人。")
+    with_year = _quoted("规划至2035年，镇区常住人口12万人。")
+    kept = of_the_year(frame, [*dated, same, other, with_year])
+    assert dated and same in kept and with_year in kept and other not in kept
+    assert other in of_the_year(analyse("常住人口是多少？"), [*dated, other])  # no year asked
+
+
+def test_sites_listed_one_by_one_say_where_a_facility_class_is() -> None:
+    sites = _quoted("应急避难：规划中心避难场所两处，分别为县体育中心和砚河公园。")
+    assert "no place for it" not in problems(analyse("规划的中心避难场所设在哪里？"), sites)
+    assert "no place for it" in problems(analyse("规划的中心避难场所设在哪里？"), _quoted("应急避难：规划中心避难场所两处。"))
