@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from ingest.records import Fact, Ref
-from retrieval.answering.analysis import QuestionFrame
+from retrieval.answering.analysis import QuestionFrame, generic_heads
 from retrieval.answering.lexicon import lexicon
 from retrieval.answering.render import sentence
 from retrieval.answering.types import Candidate, Citation
@@ -301,6 +301,9 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
     # what the named member has or is (五分钟生活圈里配哪些设施) is not the list of its class; a heritage
     # figure (2项国家级非物质文化遗产) is a count: it does not say which one
     why = ("asks about a member",) if member else ()
+    asked = asked_noun(frame)
+    if asked and asked not in word and word not in asked and not any(asked in e.label or asked[-1] == e.label[-1] for e in ents):
+        why = (*why, "asks for other things")  # 生活圈配哪些设施 asks for facilities, not for the life circles
     if kinds == ("HeritageFigure",) and frame.answer_type != "count" \
             and (frame.answer_type != "overview" or ASKS_WHICH.search(frame.text)):
         why = (*why, "a count, not the names")
@@ -311,6 +314,28 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
             out.insert(0, Candidate("list", sentence(text.rstrip("。") + "。其中" + "；".join(parts)),
                                     cite(kb, used + part_facts, rank), plan, ents, dict(feats), violations=why))
     return out
+
+
+# what a which-question asks for: the noun after 哪些/什么 (生活圈要配哪些设施 → 设施)
+_ASKED = re.compile(r"(?:哪些|哪几[个类种项处所座条]?|什么|啥)(?![个类种项处所座条])([\u4e00-\u9fff]{2,4}?)(?=[？?，,。]|$|的|呢|吗|啊|呀)")
+# (the head noun: the last word before the verb, ``What development strategies does`` → strategies)
+_ASKED_EN = re.compile(r"\b(?:which|what)((?:\s+[a-z-]+){1,3}?)\s+(?:does|do|did|is|are|was|were|should|will|would|can|could|has|have|must)\b", re.I)
+# words for a sort or a name of things, which any class has (村庄分类有哪些类型)
+_SORTS = frozenset(("类型", "种类", "类别", "名称", "名字", "级别", "等级", "层级", "地方", "方面"))
+
+
+def asked_noun(frame: QuestionFrame) -> str | None:
+    """The kind of thing a which-question asks for, in the plan's words (an English noun through the
+    glossary); ``None`` where it asks for a sort or a name of things, or does not say."""
+    if frame.lang == "en":
+        m = _ASKED_EN.search(frame.text)
+        noun = lexicon().glossary.get(m.group(1).split()[-1].lower()) if m else None
+    else:
+        m = _ASKED.search(frame.text)
+        noun = m.group(1) if m else None
+    if not noun or noun in _SORTS or noun in generic_heads() or not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", noun):
+        return None
+    return noun
 
 
 def plan_order(kb: FactBase, ents: list[Entity], facts: Sequence[Fact]) -> list[Entity]:

@@ -291,6 +291,16 @@ def test_a_question_about_one_member_is_not_answered_with_its_class() -> None:
     assert not any("asks about a member" in problems(yes, c) for c in list_candidates(yes, KB, "a", {}))
 
 
+def test_a_which_question_for_other_things_is_not_answered_with_the_class_it_names() -> None:
+    for q in ("森林公园要配哪些设施？", "Which facilities should forest parks have?"):
+        frame = analyse(q)
+        lists = list_candidates(frame, KB, "a", {})
+        assert lists and all("asks for other things" in problems(frame, c) for c in lists), q
+    for q in ("有哪些森林公园？", "森林公园有哪些类型？", "Which forest parks does the county have?", "重点镇是哪几个镇？"):
+        frame = analyse(q)
+        assert not any("asks for other things" in problems(frame, c) for c in list_candidates(frame, KB, "a", {})), q
+
+
 def test_what_a_resident_pays_is_out_of_scope_but_what_a_project_costs_is_not() -> None:
     assert analyse("今年暖气费每平米多少钱？").out_of_scope
     assert analyse("景区门票多少钱？").out_of_scope
