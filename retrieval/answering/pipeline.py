@@ -171,6 +171,7 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
         top, low = hits[0].passage.id, weights().get("agree_threshold", 1.0)
         best = next((c for c in ok if c.score >= low and any(x.passage.id == top for x in c.citations)), None)
     if best is not None:
+        best = fuller(frame, best, [c for c in ok if c.score >= threshold])
         where = located_by_heading(frame, best)
         return Answer(True, f"{where}：{best.text}" if where else best.text, best.mode, best.citations, best.entities, plan=best.plan,
                       confidence=best.score)
@@ -194,6 +195,18 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
         return Answer(False, lead + (f"“{quote.rstrip()}”" if quote else ""), "not_stated",
                       near, related=_related(hits[1:3]), confidence=topic)
     return Answer(False, DECLINE[lang], "declined", related=_related(hits[:3]), confidence=topic)
+
+
+_LEAD_VERB = re.compile(r"^(?:规划)?(?:构建|形成|打造|建设)")
+
+
+def fuller(frame: QuestionFrame, best: Candidate, ok: list[Candidate]) -> Candidate:
+    """For a list, count or overview, a valid answer that says all of ``best`` and more (the formula with
+    what its parts are; both counts asked) is the fuller answer."""
+    if frame.answer_type not in ("list", "count", "overview"):
+        return best
+    core = _LEAD_VERB.sub("", best.text.rstrip("。"))
+    return next((c for c in ok if c is not best and core in c.text and len(c.text) > len(best.text)), best)
 
 
 def of_the_year(frame: QuestionFrame, cands: list[Candidate]) -> list[Candidate]:

@@ -667,3 +667,16 @@ def test_sites_listed_one_by_one_say_where_a_facility_class_is() -> None:
     sites = _quoted("应急避难：规划中心避难场所两处，分别为县体育中心和砚河公园。")
     assert "no place for it" not in problems(analyse("规划的中心避难场所设在哪里？"), sites)
     assert "no place for it" in problems(analyse("规划的中心避难场所设在哪里？"), _quoted("应急避难：规划中心避难场所两处。"))
+
+
+def test_an_answer_that_says_the_best_one_and_more_is_the_fuller_answer() -> None:
+    from retrieval.answering.pipeline import fuller
+
+    best = _quoted("构建“一带两区”的中心城区空间结构。")
+    parts = _quoted("“一带两区”的中心城区空间结构。其中一带：滨水景观带；两区：东城区、西城区。", "list")
+    other = _quoted("构建“一心两带”的国土空间总体格局，一心指县城。")
+    assert fuller(analyse("中心城区的空间结构是怎样安排的？"), best, [best, other, parts]) is parts
+    assert fuller(analyse("中心城区的空间结构是怎样安排的？"), best, [best, other]) is best
+    figure, more = _quoted("共212个基层村。"), _quoted("布局56个中心村，共212个基层村。其余村庄保留。")
+    assert fuller(analyse("基层村有多少个？"), figure, [more]) is more  # a count: the fuller statement
+    assert fuller(analyse("基层村的人口是多少？"), figure, [more]) is figure  # a value: the shortest window
