@@ -170,11 +170,12 @@ class Build:
             self._kb = FactBase(list(self.facts), list(self.passages), self.plans)
         return self._kb
 
-    def search(self, query: str, top_k: int = 5, plan: str | None = None, lexical: str | None = None) -> Any:
+    def search(self, query: str, top_k: int = 5, plan: str | None = None, lexical: str | None = None,
+               depth: int | None = None) -> Any:
         from retrieval.search import hybrid_search
 
         return hybrid_search(self.index, self.tokenizer, self.embedder, query, top_k=top_k, plan=plan,
-                             lexical=lexical)
+                             lexical=lexical, depth=depth)
 
     def ask(self, question: str, plan: str | None = None, top_k: int = 5, lang: str | None = None) -> dict[str, Any]:
         from retrieval.answering import answer, context_for

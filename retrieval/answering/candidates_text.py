@@ -102,7 +102,7 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
     tb = bigrams(frame.topic) or bigrams(frame.text)
     qb = bigrams(frame.text)
     cands = []
-    for i, h in enumerate(hits[:TEXT_HITS]):
+    for i, h in enumerate(hits[:TEXT_HITS + 1]):  # (a fifth: a passage BM25 puts first, pipeline.lexical_first)
         text = h.passage.text
         trail = bigrams("".join(h.passage.path))
         scored = []

@@ -20,7 +20,7 @@ from retrieval.answering.analysis import (
     unseen_terms,
 )
 from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
-from retrieval.answering.candidates_text import PERIOD_END, outline_candidates, text_candidates
+from retrieval.answering.candidates_text import PERIOD_END, TEXT_HITS, outline_candidates, text_candidates
 from retrieval.answering.lexicon import lexicon
 from retrieval.answering.render import sentence
 from retrieval.answering.routing import Gazetteer, Route, foreign_plan, route
@@ -37,10 +37,12 @@ if TYPE_CHECKING:
 
 
 class Search(Protocol):
-    """``search(text, k, plan, lexical)``: the dense ranker reads ``text``, BM25 matches ``lexical``
-    (default ``text``); ``plan`` None searches every plan."""
+    """``search(text, k, plan, lexical, depth)``: the dense ranker reads ``text``, BM25 matches ``lexical``
+    (default ``text``); ``plan`` None searches every plan; ``depth``: candidates each ranker gives the
+    fusion (default from ``k``)."""
 
-    def __call__(self, text: str, k: int, plan: str | None, lexical: str | None = None, /) -> Sequence[Hit]: ...
+    def __call__(self, text: str, k: int, plan: str | None, lexical: str | None = None, depth: int | None = None,
+                 /) -> Sequence[Hit]: ...
 
 
 NEAR_CHARS = 120  # a quote of what the plan does state stays short
@@ -133,15 +135,26 @@ def context_for(kb: FactBase, tokenizer: Any = None) -> Context:
     return ctx
 
 
+DEEPER = 5  # fused hits looked at beyond the top ones for the passage BM25 puts first
+
+
+def lexical_first(hits: Sequence[Hit], deeper: Sequence[Hit]) -> list[Hit]:
+    """The passage BM25 ranks first and that holds more of the question's words than any top hit, when
+    the dense ranker sank it below the top hits (村里的产业布局: the 产业布局 passage)."""
+    best = max((h.coverage for h in hits[:TEXT_HITS]), default=0.0)
+    return [h for h in deeper[len(hits):] if h.bm25_rank == 1 and h.coverage > best]
+
+
 def candidates(frame: QuestionFrame, kb: FactBase, plan: str, hits: Sequence[Hit],
-               weights: dict[str, float] | None = None) -> list[Candidate]:
+               weights: dict[str, float] | None = None, extra: Sequence[Hit] = ()) -> list[Candidate]:
     """Every source's candidates; ``weights`` (topic word → idf) set each one's ``idf_match``: the
     idf-weighted share of the topic's words that the candidate's text (or its heading) states, and
-    ``no_topic`` when a quote or figure states none of them."""
+    ``no_topic`` when a quote or figure states none of them. ``extra``: hits below the top ones whose
+    text is quoted too (``lexical_first``)."""
     rank = {h.passage.id: i for i, h in enumerate(hits)}
     out = [*indicator_candidates(frame, kb, plan, rank), *entity_candidates(frame, kb, plan, rank),
            *list_candidates(frame, kb, plan, rank), *outline_candidates(frame, kb, hits),
-           *text_candidates(frame, hits)]
+           *text_candidates(frame, [*hits[:TEXT_HITS], *extra])]
     total = sum((weights or {}).values())
     key = max(weights, key=weights.__getitem__) if weights else None  # the topic's rarest word in the plan
     for c in out:
@@ -367,8 +380,10 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
                     unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
     frame = replace(frame, measures=named_measures(frame, kb, target))
     frame = period_year(frame, meta)
-    hits = search(frame.search_text, max(top_k, 5), target, frame.topic)  # BM25 matches the topic words
-    return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target))
+    k = max(top_k, 5)  # (the fusion as deep as for k hits: the extra hits do not change the top ones)
+    deeper = search(frame.search_text, k + DEEPER, target, frame.topic, 4 * k)  # BM25 matches the topic words
+    hits = deeper[:k]
+    return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target), lexical_first(hits, deeper))
 
 
 def answer(question: str, ctx: Context, search: Search, plan: str | None = None, top_k: int = 5,

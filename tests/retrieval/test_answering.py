@@ -115,7 +115,7 @@ def test_two_parts_the_plan_states_are_answered_together_only_where_the_whole_is
     from retrieval.answering.types import Answer
     from retrieval.search import Hit
 
-    def search(q: str, k: int, plan: str | None, topic: str = "") -> list[Hit]:
+    def search(q: str, k: int, plan: str | None, topic: str = "", depth: int | None = None) -> list[Hit]:
         words = [w for w in re.findall(r"[\u4e00-\u9fff]{2}", q)]
         ps = [p for p in ctx.kb.passages.values() if p.plan == (plan or p.plan)]
         scored = sorted(ps, key=lambda p: -sum(w in p.text for w in words))

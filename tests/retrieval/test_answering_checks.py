@@ -680,3 +680,16 @@ def test_an_answer_that_says_the_best_one_and_more_is_the_fuller_answer() -> Non
     figure, more = _quoted("共212个基层村。"), _quoted("布局56个中心村，共212个基层村。其余村庄保留。")
     assert fuller(analyse("基层村有多少个？"), figure, [more]) is more  # a count: the fuller statement
     assert fuller(analyse("基层村的人口是多少？"), figure, [more]) is figure  # a value: the shortest window
+
+
+def test_the_passage_bm25_puts_first_is_quoted_when_the_dense_ranker_sank_it() -> None:
+    from retrieval.answering.pipeline import lexical_first
+
+    def hit(pid: str, bm25: int | None, dense: int | None, coverage: float) -> Hit:
+        return Hit(Passage(pid, "a", "1", "1", "1", ("1",), "文本", 0, 2), 1.0, bm25, dense, 1.0, coverage, 0.5)
+
+    top = [hit("a", 3, 1, 0.25), hit("b", 2, 5, 0.56), hit("c", 5, 3, 0.2), hit("d", 4, 2, 0.1), hit("e", 6, 4, 0.1)]
+    sunk = hit("f", 1, 18, 0.58)
+    assert lexical_first(top, [*top, hit("g", 7, 9, 0.6), sunk]) == [sunk]
+    assert lexical_first(top, [*top, hit("f", 1, 18, 0.5)]) == []  # holds fewer of the words than a top hit
+    assert lexical_first(top, top) == []
