@@ -295,6 +295,10 @@ _LOCATIVE = re.compile(r"位于|坐落|选址|[东南西北][部侧面边]|[东�
 
 
 _EACH_IS = re.compile(r"分别[为是]")
+# asked which class or type a thing is (算哪一类, 属于什么类型): the answer names a class (集聚提升类, 工贸型)
+_ASKS_CLASS = re.compile(r"(?:什么|啥|哪[种一个]?|何)(?:类型|类别|种类|类)|(?:属于|归|算|归到|列为)哪[一种个]?[类种]|"
+                         r"\b(?:what|which)\s+(?:type|category)\b", re.I)  # (what kind of hub city: a description)
+_CLASS_WORD = re.compile(r"[\u4e00-\u9fff][类型](?![型别])")
 
 
 def _place_heading(c: Candidate) -> str | None:
@@ -436,6 +440,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("topic not in the plan")
     if not numbers_supported(c):
         out.append("numbers")
+    if c.source == "text" and _ASKS_CLASS.search(frame.text) and not _CLASS_WORD.search(c.text + _heading(c)):
+        out.append("no class for it")  # 杏花峪村算啥类型的村 is not answered by what the village has
     if frame.wants_number and c.source != "list" and not (states_number(c.text) or "年" in frame.quantity):
         out.append("no number")
     if frame.answer_type not in ("list", "definition") and frame.quantity \

@@ -693,3 +693,13 @@ def test_the_passage_bm25_puts_first_is_quoted_when_the_dense_ranker_sank_it() -
     assert lexical_first(top, [*top, hit("g", 7, 9, 0.6), sunk]) == [sunk]
     assert lexical_first(top, [*top, hit("f", 1, 18, 0.5)]) == []  # holds fewer of the words than a top hit
     assert lexical_first(top, top) == []
+
+
+def test_which_class_a_thing_is_is_answered_by_a_class() -> None:
+    has = _quoted("甲村为省级传统村落，保护其石砌民居和村落格局。")
+    listed = _quoted("特色保护类（2个）：甲村、乙村。")
+    for q in ("甲村算是啥类型的村？", "甲村属于哪一类村庄？", "What type of village is 甲村?"):
+        assert "no class for it" in problems(analyse(q), has), q
+        assert "no class for it" not in problems(analyse(q), listed), q
+    assert "no class for it" not in problems(analyse("乙镇是什么类型的重点镇？"), _quoted("乙镇为工贸型重点镇。"))
+    assert "no class for it" not in problems(analyse("What kind of hub city will the county become?"), has)
