@@ -298,6 +298,7 @@ _EACH_IS = re.compile(r"分别[为是]")
 # asked which class or type a thing is (算哪一类, 属于什么类型): the answer names a class (集聚提升类, 工贸型)
 _ASKS_CLASS = re.compile(r"(?:什么|啥|哪[种一个]?|何)(?:类型|类别|种类|类)|(?:属于|归|算|归到|列为)哪[一种个]?[类种]|"
                          r"\b(?:what|which)\s+(?:type|category)\b", re.I)  # (what kind of hub city: a description)
+_SORT_OF = re.compile(r"类型的([\u4e00-\u9fff]{2,4}?)(?=[？?，,。]|$|吗|呢|啊)")  # 什么类型的重点镇: a sort of 重点镇
 _CLASS_WORD = re.compile(r"[\u4e00-\u9fff][类型](?![型别])")
 
 
@@ -440,8 +441,10 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("topic not in the plan")
     if not numbers_supported(c):
         out.append("numbers")
-    if c.source == "text" and _ASKS_CLASS.search(frame.text) and not _CLASS_WORD.search(c.text + _heading(c)):
-        out.append("no class for it")  # 杏花峪村算啥类型的村 is not answered by what the village has
+    if _ASKS_CLASS.search(frame.text) and not _CLASS_WORD.search(c.text + _heading(c)) and (
+            c.source == "text" or (c.source == "entity" and any(n in c.text for n in _SORT_OF.findall(frame.text)))):
+        # 杏花峪村算啥类型的村 is not answered by what the village has, 什么类型的重点镇 not by 列为重点镇
+        out.append("no class for it")
     if frame.wants_number and c.source != "list" and not (states_number(c.text) or "年" in frame.quantity):
         out.append("no number")
     if frame.answer_type not in ("list", "definition") and frame.quantity \

@@ -703,3 +703,6 @@ def test_which_class_a_thing_is_is_answered_by_a_class() -> None:
         assert "no class for it" not in problems(analyse(q), listed), q
     assert "no class for it" not in problems(analyse("乙镇是什么类型的重点镇？"), _quoted("乙镇为工贸型重点镇。"))
     assert "no class for it" not in problems(analyse("What kind of hub city will the county become?"), has)
+    role = _quoted("乙镇：列为重点镇。", "entity")
+    assert "no class for it" in problems(analyse("乙镇是什么类型的重点镇？"), role)  # says back the class asked
+    assert "no class for it" not in problems(analyse("乙镇属于哪一类城镇？"), role)
