@@ -29,7 +29,7 @@ from retrieval.answering.types import Answer, Candidate, Citation
 from retrieval.answering.typos import Vocabulary
 from retrieval.answering.verify import located_by_heading, problems
 from retrieval.facts import ADMIN_SUFFIXES, FactBase, aliases, place_names, title_units
-from retrieval.text import sentences
+from retrieval.text import bigrams, sentences
 
 if TYPE_CHECKING:
     from retrieval.search import Hit
@@ -175,7 +175,7 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
     threshold = weights()["answer_threshold"]
     ok = grounded([c for c in ranked if not problems(frame, c)], hits)
     ok = of_the_year(frame, ok)
-    ok = of_the_subject(frame, ok)
+    ok = of_the_domain(frame, of_the_subject(frame, ok))
     if frame.status == "Both":  # asked for the current figure and the target: the answer that gives both
         ok.sort(key=lambda c: not c.features.get("both"))
     best = next((c for c in ok if c.score >= threshold), None)
@@ -250,6 +250,29 @@ def of_the_subject(frame: QuestionFrame, cands: list[Candidate]) -> list[Candida
         if any(said.search(c.text) for c in cands):
             return [c for c in cands if y not in c.text or said.search(c.text)]
     return cands
+
+
+_STRUCTURE = "格局|布局|结构|框架|体系"
+_ASKED_STRUCTURE = re.compile(rf"([\u4e00-\u9fff]{{1,10}}?)(?:{_STRUCTURE})")
+_STATED_STRUCTURE = re.compile(rf"[”\"」』]的?([\u4e00-\u9fff]{{2,10}}?)(?:{_STRUCTURE})")
+_ANY_DOMAIN = re.compile(r"总体|整体|空间|全[市县镇乡村域]|市域|县域|镇域|总|大|什么|怎样|怎么|如何|哪些|是|按|来|个")
+
+
+def of_the_domain(frame: QuestionFrame, cands: list[Candidate]) -> list[Candidate]:
+    """A structure asked of one domain (生态安全布局, 中心城区的空间结构) is not answered by a formula of
+    another (“一心四极”的国土空间总体格局) when some candidate states the formula of the domain asked."""
+    if frame.lang != "zh":
+        return cands
+    m = _ASKED_STRUCTURE.search(frame.text)
+    if not m:
+        return cands
+    asked = frozenset(b for w in _ANY_DOMAIN.sub(" ", m.group(1).replace("的", " ")).split() for b in bigrams(w))
+    if not asked:
+        return cands
+    said = {id(c): bigrams(x.group(1)) for c in cands if (x := _STATED_STRUCTURE.search(c.text))}
+    if not any(b & asked for b in said.values()):
+        return cands
+    return [c for c in cands if id(c) not in said or said[id(c)] & asked]
 
 
 def grounded(cands: list[Candidate], hits: Sequence[Hit]) -> list[Candidate]:

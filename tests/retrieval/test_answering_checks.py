@@ -706,3 +706,15 @@ def test_which_class_a_thing_is_is_answered_by_a_class() -> None:
     role = _quoted("乙镇：列为重点镇。", "entity")
     assert "no class for it" in problems(analyse("乙镇是什么类型的重点镇？"), role)  # says back the class asked
     assert "no class for it" not in problems(analyse("乙镇属于哪一类城镇？"), role)
+
+
+def test_a_structure_of_one_domain_is_not_answered_by_the_formula_of_another() -> None:
+    from retrieval.answering.pipeline import of_the_domain
+
+    whole = _quoted("合理构建“一心四极、两廊三屏”的国土空间总体格局。")
+    green = _quoted("构建“一带、一区、两域”的生态保护安全格局。")
+    plain = _quoted("筑牢生态安全屏障，保护重要生态廊道。")
+    assert of_the_domain(analyse("甲县整体的生态安全布局是怎么搭起来的？"), [whole, green, plain]) == [green, plain]
+    assert of_the_domain(analyse("甲县整体的生态安全布局是怎么搭起来的？"), [whole, plain]) == [whole, plain]
+    assert of_the_domain(analyse("甲县的国土空间总体格局是什么？"), [whole, green]) == [whole]
+    assert of_the_domain(analyse("甲县的总体格局是怎样的？"), [whole, green]) == [whole, green]  # no domain asked
