@@ -361,9 +361,10 @@ def _parts(kb: FactBase, structure: Entity) -> tuple[list[str], list[Fact]]:
 
 
 def _narrow(frame: QuestionFrame, ents: list[Entity]) -> list[Entity]:
+    said = frame.search_text if frame.lang == "en" else frame.text  # an English question: its genre terms
     marks = [frame.level] if frame.level else []
     marks += [m for w, m in (("非遗", "非物质文化遗产"), ("非物质", "非物质文化遗产"), ("文物", "文物保护单位"))
-              if w in frame.text]
+              if w in said]
     for mark in marks:
         keep = [e for e in ents if mark in e.label]
         if not keep and any(x in e.label for e in ents for x in ("文物", "非物质", "级")):

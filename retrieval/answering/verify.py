@@ -93,6 +93,7 @@ def counts(head: str, text: str) -> bool:
 
 
 _LEVEL = re.compile(r"(?:国家|省|市|县|区|镇|乡|村)级")
+_WHOLE_UNIT = re.compile(r"[市县区镇乡村]域?|全[市县区镇乡村]")  # the county (县域): where, not what is counted
 
 
 def _counted_head(frame: QuestionFrame) -> str | None:
@@ -101,7 +102,7 @@ def _counted_head(frame: QuestionFrame) -> str | None:
     if frame.lang == "zh":
         return counted(frame.text)
     # an English question's Chinese genre terms, without a level (国家级 非物质文化遗产: 遗产 is counted)
-    terms = [t for t in frame.topic.split() if not _LEVEL.fullmatch(t)]
+    terms = [t for t in frame.topic.split() if not _LEVEL.fullmatch(t) and not _WHOLE_UNIT.fullmatch(t)]
     return terms[0][-2:] if len(terms) == 1 and len(terms[0]) >= 2 else None
 
 

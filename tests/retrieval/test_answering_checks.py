@@ -718,3 +718,19 @@ def test_a_structure_of_one_domain_is_not_answered_by_the_formula_of_another() -
     assert of_the_domain(analyse("甲县整体的生态安全布局是怎么搭起来的？"), [whole, plain]) == [whole, plain]
     assert of_the_domain(analyse("甲县的国土空间总体格局是什么？"), [whole, green]) == [whole]
     assert of_the_domain(analyse("甲县的总体格局是怎样的？"), [whole, green]) == [whole, green]  # no domain asked
+
+
+def test_an_english_count_of_one_heritage_kind_is_not_answered_by_another() -> None:
+    relics = _quoted("历史文化保护：严格保护1处国家级文物保护单位、6处省级文物保护单位。")
+    asked = analyse("How many intangible cultural heritage items does the county have?")
+    assert "counts something else" in problems(asked, relics)
+    items = _quoted("全县共有非物质文化遗产代表性项目26项。")
+    assert "counts something else" not in problems(asked, items)
+    from retrieval.answering.candidates_graph import list_candidates
+
+    text = "严格保护1处国家级文物保护单位。"
+    facts = [Fact("HeritageFigure", "国家级文物保护单位", "国家级文物保护单位", "h1", "1处国家级文物保护单位", 4, 15,
+                  (("count", 1), ("level", "国家级")))]
+    kb = FactBase(facts, [Passage("h1", "a", "5.5", "5.5", "5.5 历史文化", ("历史文化",), text, 0, len(text))], PLANS)
+    assert list_candidates(asked, kb, "a", {}) == []  # the plan's heritage figures are all of another kind
+    assert list_candidates(analyse("How many cultural relic protection units does the county have?"), kb, "a", {})
