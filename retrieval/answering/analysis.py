@@ -68,6 +68,15 @@ def answer_type(text: str, lex: Lexicon) -> str:
     return "overview"
 
 
+def english_type(text: str, search_text: str, lex: Lexicon) -> str:
+    """An English question's type from its own words (Which areas make up … is a list, whatever the
+    glossary's 面积 says); from its genre terms where its words give none."""
+    for t, pat in lex.answer_types:
+        if pat.search(text):
+            return t
+    return answer_type(search_text, lex)
+
+
 @functools.cache
 def _fillers() -> tuple[re.Pattern[str], frozenset[str]]:
     """Multi-character fillers (removed wherever they occur) and single characters (removed only as a
@@ -229,7 +238,7 @@ def analyse(question: str, vocab: Vocabulary | None = None, lex: Lexicon | None 
     oos = lex.out_of_scope.search(text)
     return QuestionFrame(
         raw=question, text=text, search_text=search_text, lang=lang, script=script,
-        answer_type=answer_type(search_text if lang == "en" else text, lex),
+        answer_type=english_type(text, search_text, lex) if lang == "en" else answer_type(text, lex),
         topic=" ".join([topic_of(search_text if lang == "en" else text, lang, tokenizer), *plan_words]).strip(), year=years[0] if years else None, status=status,
         level=lex.constraint("level", text), unit=_unit(text, lex), corrections=fixes,
         quantity=next((units for _k, pat, units in lex.quantity_kinds if pat.search(text if lang == "en" else search_text)), ()),  # not the glossary's terms (urban area → 面积)

@@ -36,6 +36,8 @@ KB = factbase()
     ("Which towns does the central urban area include?", "list"), ("那几个村要搬迁？", "list"), ("国家级文保单位是哪俩？", "list"),
     ("东坡村属于哪一类村庄？", "membership"), ("村庄分为哪几类？", "list"),
     ("What was the county's farmland retention in the base year 2020?", "value"),
+    ("Which areas make up the central urban area?", "list"),  # its own words, not the glossary's 面积
+    ("How large is the land area?", "value"),
 ])
 def test_answer_types(question: str, kind: str) -> None:
     assert analyse(question).answer_type == kind

@@ -455,6 +455,8 @@ def test_english_terms_match_with_hyphens_or_spaces() -> None:
     assert "十分钟生活圈" in expand("What is in the 10-minute life circle?")
     assert "十分钟生活圈" in expand("What is in the 10 minute life circle?")
     assert "自来水普及率" not in expand("What is the tapping of water resources?")
+    assert "面积" in expand("What is the area of the town?")
+    assert "面积" not in expand("Which areas make up the central urban area?")  # areas are places, not a size
 
 
 def test_a_base_year_question_is_answered_by_the_current_figure() -> None:
