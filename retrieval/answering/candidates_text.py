@@ -98,11 +98,13 @@ LABELLED_CHARS = 60  # a passage this short under a term of its own defines that
 _LABEL = re.compile(r"[\u4e00-\u9fff]{2,10}(?:[（(]\d+[个处项类种条座所]?[）)])?")
 
 
-def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate]:
+def text_candidates(frame: QuestionFrame, hits: Sequence[Hit], extra: Sequence[Hit] = ()) -> list[Candidate]:
+    """Quotes from the top ``TEXT_HITS`` hits and from ``extra`` hits below them (a passage BM25 puts
+    first, one whose heading names the year asked: see ``pipeline.gather``)."""
     tb = bigrams(frame.topic) or bigrams(frame.text)
     qb = bigrams(frame.text)
     cands = []
-    for i, h in enumerate(hits[:TEXT_HITS + 1]):  # (a fifth: a passage BM25 puts first, pipeline.lexical_first)
+    for i, h in enumerate([*hits[:TEXT_HITS], *extra]):
         text = h.passage.text
         trail = bigrams("".join(h.passage.path))
         scored = []
@@ -134,7 +136,7 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit]) -> list[Candidate
                  "agree": 1.0 if h.bm25_rank == 1 and h.dense_rank == 1 else 0.0,
                  "long": min((b - a) / ENUM_CHARS, 1.0), "year": year_fit(frame, quote + label),
                  "table": 1.0 if "\t" in quote else 0.0},
-                text_violations(frame, quote, text)))
+                text_violations(frame, quote, text + "\n" + " ".join(h.passage.path))))  # (its heading: 2050年展望)
     return cands
 
 

@@ -145,16 +145,27 @@ def lexical_first(hits: Sequence[Hit], deeper: Sequence[Hit]) -> list[Hit]:
     return [h for h in deeper[len(hits):] if h.bm25_rank == 1 and h.coverage > best]
 
 
+def of_the_year_asked(frame: QuestionFrame, hits: Sequence[Hit], deeper: Sequence[Hit]) -> list[Hit]:
+    """The first passage below the top hits whose heading names the year asked (2025年目标), when no top
+    hit's heading does: the top ones may be the plan's other years."""
+    if not frame.year:
+        return []
+    said = f"{frame.year}年"
+    if any(said in "".join(h.passage.path) for h in hits[:TEXT_HITS]):
+        return []
+    return next(([h] for h in deeper[TEXT_HITS:] if said in "".join(h.passage.path)), [])
+
+
 def candidates(frame: QuestionFrame, kb: FactBase, plan: str, hits: Sequence[Hit],
                weights: dict[str, float] | None = None, extra: Sequence[Hit] = ()) -> list[Candidate]:
     """Every source's candidates; ``weights`` (topic word → idf) set each one's ``idf_match``: the
     idf-weighted share of the topic's words that the candidate's text (or its heading) states, and
     ``no_topic`` when a quote or figure states none of them. ``extra``: hits below the top ones whose
-    text is quoted too (``lexical_first``)."""
+    text is quoted too (``lexical_first``, ``of_the_year_asked``)."""
     rank = {h.passage.id: i for i, h in enumerate(hits)}
     out = [*indicator_candidates(frame, kb, plan, rank), *entity_candidates(frame, kb, plan, rank),
            *list_candidates(frame, kb, plan, rank), *outline_candidates(frame, kb, hits),
-           *text_candidates(frame, [*hits[:TEXT_HITS], *extra])]
+           *text_candidates(frame, hits, extra)]
     total = sum((weights or {}).values())
     key = max(weights, key=weights.__getitem__) if weights else None  # the topic's rarest word in the plan
     for c in out:
@@ -406,7 +417,8 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     k = max(top_k, 5)  # (the fusion as deep as for k hits: the extra hits do not change the top ones)
     deeper = search(frame.search_text, k + DEEPER, target, frame.topic, 4 * k)  # BM25 matches the topic words
     hits = deeper[:k]
-    return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target), lexical_first(hits, deeper))
+    extra = lexical_first(hits, deeper) + of_the_year_asked(frame, hits, deeper)
+    return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target), extra)
 
 
 def answer(question: str, ctx: Context, search: Search, plan: str | None = None, top_k: int = 5,

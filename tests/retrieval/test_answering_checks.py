@@ -736,3 +736,21 @@ def test_an_english_count_of_one_heritage_kind_is_not_answered_by_another() -> N
     kb = FactBase(facts, [Passage("h1", "a", "5.5", "5.5", "5.5 历史文化", ("历史文化",), text, 0, len(text))], PLANS)
     assert list_candidates(asked, kb, "a", {}) == []  # the plan's heritage figures are all of another kind
     assert list_candidates(analyse("How many cultural relic protection units does the county have?"), kb, "a", {})
+
+
+def test_a_passage_under_another_years_heading_does_not_answer_the_year_asked() -> None:
+    from retrieval.answering.pipeline import of_the_year_asked
+
+    def hit(pid: str, heading: str, text: str) -> Hit:
+        return Hit(Passage(pid, "a", "1.2", "1.2", heading, ("1.2 规划目标", heading), text, 0, len(text)),
+                   1.0, 1, 1, 1.0, 0.3, 0.5)
+
+    vision = hit("v", "2050年展望", "全面建成现代化精品城市，人民生活幸福。")
+    near = hit("n", "2025年目标", "综合经济实力显著提升，生态环境持续改善。")
+    asked = analyse("到2025年平泉要达到什么目标？")
+    assert all("year" in c.violations for c in text_candidates(asked, [vision]))
+    assert not any("year" in c.violations for c in text_candidates(asked, [near]))
+    others = [vision, hit("x", "城镇体系", "形成五级体系。"), hit("y", "产业", "发展产业。"), hit("z", "交通", "建设公路。")]
+    assert of_the_year_asked(asked, others, [*others, near]) == [near]  # quoted although below the top hits
+    assert of_the_year_asked(analyse("平泉要达到什么目标？"), others, [*others, near]) == []
+    assert of_the_year_asked(asked, [near, *others], [near, *others]) == []
