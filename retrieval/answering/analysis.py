@@ -46,6 +46,7 @@ class QuestionFrame:
     spelled: tuple[str, ...] = ()  # the plan's names an English question spells in pinyin (Jiashan → 甲山)
     kinds: tuple[tuple[str, ...], ...] = ()  # compounds the plan never uses, as (modifier…, head) parts
     measures: tuple[str, ...] = ()  # the plan's indicators (地区生产总值, 森林覆盖率) the question names
+    pointed: tuple[str, ...] = ()  # the plan's districts the question points at by direction (城南 → 南城区)
 
     @property
     def wants_number(self) -> bool:

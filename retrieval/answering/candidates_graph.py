@@ -212,7 +212,7 @@ def _by_land_use(ents: list[Entity]) -> str:
 def entity_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -> list[Candidate]:
     props = asked_properties(frame)
     cands = []
-    for e in kb.mentioned(frame.text, plan, rank=rank)[:3]:
+    for e in kb.mentioned(" ".join([frame.text, *frame.pointed]), plan, rank=rank)[:3]:
         if e.kind in ("Indicator", "Passage", "Section"):
             continue
         parts, facts = describe(e, kb, props)
@@ -236,6 +236,25 @@ def entity_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank)
                                {"match": max(c.features["match"] for c in cands), "cover": 1.0,
                                 "rank": max(c.features["rank"] for c in cands)}))
     return cands
+
+
+# a part of the city said by its direction: 城南, 靠南的那一片, 南边的城区, the southern district
+_DIRECTION = re.compile(r"(?:城|靠|偏|往)([东南西北])|([东南西北])(?:边|面|部|侧|头|城)")
+_DIRECTION_EN = re.compile(r"\b(south|north|east|west)(?:ern)?\b", re.I)
+_CITY_PART = re.compile(r"城区|城里|县城|市区|城[东南西北]|[东南西北]城|[一那这]片|\bdistrict|\burban|\bcity\b", re.I)
+_EN_DIRECTION = {"south": "南", "north": "北", "east": "东", "west": "西"}
+
+
+def pointed_districts(text: str, kb: FactBase, plan: str) -> tuple[str, ...]:
+    """The plan's districts a question points at by direction (城区靠南的那一片 → 南城区): districts whose
+    name begins with the direction said, where the question names none by name."""
+    dirs = {a or b for a, b in _DIRECTION.findall(text)} | {_EN_DIRECTION[w.lower()] for w in _DIRECTION_EN.findall(text)}
+    if not dirs or not _CITY_PART.search(text):  # (县域南部 is a part of the county, not of the city)
+        return ()
+    districts = kb.of_kind(("District",), plan)
+    if any(d.label in text for d in districts):
+        return ()
+    return tuple(d.label for d in districts if d.label[:1] in dirs)
 
 
 def _label_cover(label: str, frame: QuestionFrame) -> float:

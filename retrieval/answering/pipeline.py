@@ -19,7 +19,12 @@ from retrieval.answering.analysis import (
     unnamed_kinds,
     unseen_terms,
 )
-from retrieval.answering.candidates_graph import entity_candidates, indicator_candidates, list_candidates
+from retrieval.answering.candidates_graph import (
+    entity_candidates,
+    indicator_candidates,
+    list_candidates,
+    pointed_districts,
+)
 from retrieval.answering.candidates_text import PERIOD_END, TEXT_HITS, outline_candidates, text_candidates
 from retrieval.answering.lexicon import lexicon
 from retrieval.answering.render import sentence
@@ -412,7 +417,7 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects, jurisdiction=tuple(sorted(own)),
                     kinds=unnamed_kinds(never, vocab, ctx.tokenizer, frame.text),
                     unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
-    frame = replace(frame, measures=named_measures(frame, kb, target))
+    frame = replace(frame, measures=named_measures(frame, kb, target), pointed=pointed_districts(frame.text, kb, target))
     frame = period_year(frame, meta)
     k = max(top_k, 5)  # (the fusion as deep as for k hits: the extra hits do not change the top ones)
     deeper = search(frame.search_text, k + DEEPER, target, frame.topic, 4 * k)  # BM25 matches the topic words

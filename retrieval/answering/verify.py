@@ -442,6 +442,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("topic not in the plan")
     if not numbers_supported(c):
         out.append("numbers")
+    if frame.pointed and not any(d in c.text or d[:2] in c.text for d in frame.pointed):
+        out.append("not the part asked")  # 城区靠南的那一片 is answered by what the plan says of 南城区
     if _ASKS_CLASS.search(frame.text) and not _CLASS_WORD.search(c.text + _heading(c)) and (
             c.source == "text" or (c.source == "entity" and any(n in c.text for n in _SORT_OF.findall(frame.text)))):
         # 杏花峪村算啥类型的村 is not answered by what the village has, 什么类型的重点镇 not by 列为重点镇

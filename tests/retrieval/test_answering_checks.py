@@ -754,3 +754,20 @@ def test_a_passage_under_another_years_heading_does_not_answer_the_year_asked() 
     assert of_the_year_asked(asked, others, [*others, near]) == [near]  # quoted although below the top hits
     assert of_the_year_asked(analyse("平泉要达到什么目标？"), others, [*others, near]) == []
     assert of_the_year_asked(asked, [near, *others], [near, *others]) == []
+
+
+def test_a_part_of_the_city_said_by_its_direction_is_its_district() -> None:
+    from retrieval.answering.candidates_graph import pointed_districts
+
+    text = "三区：北城区：科技创新区\n南城区：高端装备制造区。"
+    facts = [Fact("District", n, n, "d1", f"{n}：{f}", text.index(n), text.index(n) + len(n), (("function", f),))
+             for n, f in (("北城区", "科技创新区"), ("南城区", "高端装备制造区"))]
+    kb = FactBase(facts, [Passage("d1", "a", "6.1", "6.1", "6.1 中心城区", ("中心城区",), text, 0, len(text))], PLANS)
+    for q in ("城区靠南的那一片主要用来干什么？", "城南那边以后搞啥产业？", "What is the southern district of the city for?"):
+        assert pointed_districts(q, kb, "a") == ("南城区",), q
+    assert pointed_districts("县域南部的生态屏障叫什么？", kb, "a") == ()  # a part of the county
+    assert pointed_districts("南城区是什么功能区？", kb, "a") == ()  # named: no pointing needed
+    from dataclasses import replace
+    frame = replace(analyse("城区靠南的那一片主要用来干什么？"), pointed=("南城区",))
+    assert "not the part asked" in problems(frame, _quoted("形成五级城镇体系。"))
+    assert "not the part asked" not in problems(frame, _quoted("南城产业区打造高品质产业新城。"))
