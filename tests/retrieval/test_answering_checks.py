@@ -306,6 +306,11 @@ def test_weather_prices_school_districts_and_bus_times_are_out_of_scope() -> Non
               "What time does the first bus leave?"):
         assert analyse(q).out_of_scope, q
     assert analyse("下大雨时城区会不会内涝？").out_of_scope is None
+    for q in ("镇上去市里的公交多久一班？", "苹果收购价今年多少？", "在镇上买套二层的房子贵不贵？", "厂里一个月工钱多少？",
+              "Will it snow in winter?", "What is the minimum wage?"):
+        assert analyse(q).out_of_scope, q
+    for q in ("What will the rainwater system be?", "雨水管网怎么建设？", "近期重点项目总投资多少万元？"):
+        assert analyse(q).out_of_scope is None, q
 
 
 def test_which_items_a_count_points_at_is_not_answered_by_the_count() -> None:
