@@ -131,6 +131,8 @@ _ASKS_IDENTITY = re.compile(ASKS_WHICH.pattern + r"|哪些|哪几|哪里|哪儿|
 _EN_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
               "ten": 10, "twelve": 12}
 _EN_POINTED = re.compile(r"\b(?:the|its|those|these)\s+(\d+|" + "|".join(_EN_NUMBER) + r")\b", re.I)
+_EN_NAME_OF = re.compile(r"\b(names?) of\b", re.I)
+_NAME_WORDS = frozenset(("得名", "名称", "名字", "项目"))  # the glossary's words for name, item: not the noun
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 
 
@@ -186,10 +188,12 @@ def pointed(frame: QuestionFrame) -> tuple[tuple[str, ...], int] | None:
         return None
     if frame.lang == "en":
         m = _EN_POINTED.search(frame.raw)
-        terms = frame.topic.split()
-        if not m or not terms or len(terms[-1]) < 2:
+        named = _EN_NAME_OF.search(frame.raw)  # the name of X: one; the names of X: some
+        terms = [t for t in frame.topic.split() if t not in _NAME_WORDS]
+        if not (m or named) or not terms or len(terms[-1]) < 2:
             return None
-        word = m.group(1).lower()  # the glossary's terms follow the English word order: the noun is last
+        word = m.group(1).lower() if m else ("1" if named.group(1) == "name" else "2")  # type: ignore[union-attr]
+        # (the glossary's terms follow the English word order: the noun is last)
         return (terms[-1][-2:],), int(word) if word.isdigit() else _EN_NUMBER[word]
     for m in _POINTED.finditer(frame.text):
         if (m.group(1) or frame.text[m.start()] == "那") and not ASKS_WHICH.fullmatch(m.group(2)):

@@ -776,3 +776,17 @@ def test_a_part_of_the_city_said_by_its_direction_is_its_district() -> None:
     frame = replace(analyse("城区靠南的那一片主要用来干什么？"), pointed=("南城区",))
     assert "not the part asked" in problems(frame, _quoted("形成五级城镇体系。"))
     assert "not the part asked" not in problems(frame, _quoted("南城产业区打造高品质产业新城。"))
+
+
+def test_the_name_of_a_counted_thing_asked_in_english_is_not_answered_by_its_count() -> None:
+    from retrieval.answering.verify import pointed
+
+    counts = _quoted("加强1项国家级非物质文化遗产、7项省级非物质文化遗产的传承与保护工作。")
+    for q in ("What is the name of the county's national-level intangible cultural heritage item?",
+              "What are the names of the national-level intangible cultural heritage items?"):
+        assert pointed(analyse(q)), q
+        assert "a count, not the names" in problems(analyse(q), counts), q
+    named = _quoted("国家级非物质文化遗产1项（契丹民俗）。")
+    one = analyse("What is the name of the national-level intangible cultural heritage item?")
+    assert "a count, not the names" not in problems(one, named)
+    assert pointed(analyse("How many national-level intangible cultural heritage items are there?")) is None
