@@ -299,6 +299,8 @@ _LOCATIVE = re.compile(r"位于|坐落|选址|[东南西北][部侧面边]|[东�
                        r"在[\u4e00-\u9fff]{2,6}?(?:镇|乡|村|街道|园区)(?![级域村])")  # a village group (上田组), not 组级道路
 
 
+# a figure that grades the thing counted or measured (220千伏变电站): a voltage class
+_QUALIFIER = re.compile(r"(\d+)\s*(?:千伏|kV|KV|kv)")
 _EACH_IS = re.compile(r"分别[为是]")
 # asked which class or type a thing is (算哪一类, 属于什么类型): the answer names a class (集聚提升类, 工贸型)
 _ASKS_CLASS = re.compile(r"(?:什么|啥|哪[种一个]?|何)(?:类型|类别|种类|类)|(?:属于|归|算|归到|列为)哪[一种个]?[类种]|"
@@ -446,6 +448,9 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("topic not in the plan")
     if not numbers_supported(c):
         out.append("numbers")
+    if frame.wants_number and c.source in ("text", "indicator", "list") \
+            and any(v not in c.text for v in _QUALIFIER.findall(frame.text)):
+        out.append("another grade")  # 几座220千伏变电站 is not answered by 变电站布局 or by the 110千伏 ones
     if frame.pointed and not any(d in c.text or d[:2] in c.text for d in frame.pointed):
         out.append("not the part asked")  # 城区靠南的那一片 is answered by what the plan says of 南城区
     if _ASKS_CLASS.search(frame.text) and not _CLASS_WORD.search(c.text + _heading(c)) and (

@@ -790,3 +790,11 @@ def test_the_name_of_a_counted_thing_asked_in_english_is_not_answered_by_its_cou
     one = analyse("What is the name of the national-level intangible cultural heritage item?")
     assert "a count, not the names" not in problems(one, named)
     assert pointed(analyse("How many national-level intangible cultural heritage items are there?")) is None
+
+
+def test_a_count_of_one_voltage_class_is_not_answered_by_another() -> None:
+    asked = analyse("规划要新建几座220千伏变电站？")
+    assert "another grade" in problems(asked, _quoted("电力设施：规划进一步完善变电站布局，供暖率达到100%。"))
+    assert "another grade" in problems(asked, _quoted("新建110千伏变电站2座。"))
+    assert "another grade" not in problems(asked, _quoted("新建220千伏变电站1座。"))
+    assert "another grade" not in problems(analyse("规划要新建几座变电站？"), _quoted("新建110千伏变电站2座。"))
