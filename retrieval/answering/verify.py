@@ -356,7 +356,8 @@ def village_names(text: str) -> list[str]:
 
 # A list question for the places of one kind (哪些村, 哪几个镇, which villages): answered by their names
 # (指的是哪些村, 包括哪些村 ask what a class means: a definition answers them)
-_ASKS_PLACES = re.compile(r"(?<!指的是)(?<!是指)(?<!指)(?<!包括)(?:哪些|哪几个|哪几)(?:[^\s\W\d的和与]{0,3}?)(?<![乡城])(村|镇|乡)(?![庄域级民落镇村])|\bwhich (village|town|township)s\b", re.I)
+_ASKS_PLACES = re.compile(r"(?<!指的是)(?<!是指)(?<!指)(?<!包括)(?:哪些|哪几个|哪几)(?:[^\s\W\d的和与]{0,3}?)(?<![乡城])(村|镇|乡)(?![庄域级民落镇村])|\bwhich (village|town|township)s\b|"
+                           r"(?:中心|基层|重点|一般|传统|特色)(村|镇|乡)(?:都|还|分别)?(?:有|是|包括)?(?:哪些|哪几个|哪几)(?![^？?，,。]*的)", re.I)  # 中心村有哪几个
 _EN_PLACE = {"village": "村", "town": "镇", "township": "乡"}
 
 
@@ -377,7 +378,7 @@ def asked_places(frame: QuestionFrame) -> str | None:
     if frame.answer_type != "list":
         return None
     m = _ASKS_PLACES.search(frame.text)
-    return (m.group(1) or _EN_PLACE[m.group(2).lower()]) if m else None
+    return (m.group(1) or m.group(3) or _EN_PLACE[m.group(2).lower()]) if m else None
 
 
 # A question about one part of a structure's formula, quoted (那个“两域”指哪两块, “一带”是哪条河).

@@ -798,3 +798,12 @@ def test_a_count_of_one_voltage_class_is_not_answered_by_another() -> None:
     assert "another grade" in problems(asked, _quoted("新建110千伏变电站2座。"))
     assert "another grade" not in problems(asked, _quoted("新建220千伏变电站1座。"))
     assert "another grade" not in problems(analyse("规划要新建几座变电站？"), _quoted("新建110千伏变电站2座。"))
+
+
+def test_a_settlement_class_named_before_which_asks_for_the_places_names() -> None:
+    from retrieval.answering.verify import asked_places
+
+    assert asked_places(analyse("芦湾镇规划的中心村有哪几个？")) == "村"
+    assert asked_places(analyse("重点镇有哪些？")) == "镇"
+    for q in ("芦湾镇有哪些县级文物保护单位？", "村庄有哪些类型？", "特色小镇有哪几个？", "中心村有哪几个的人口过千？"):
+        assert asked_places(analyse(q)) is None, q
