@@ -1,7 +1,7 @@
 """Fit the answer scorer and the two thresholds on the *tune* split only; write
 ``retrieval/answering/data/weights.json`` naming the set and the date.
 
-Usage: .venv/bin/python bench/fit_answering.py [--data-dir DIR]
+Usage: .venv/bin/python bench/fit_answering.py [--data-dir DIR] [--no-templates] [--thresholds-only]
 
 Candidate labels: a candidate of an answerable tune question is positive when its text holds every
 expected string; every candidate of an unanswerable question is negative. The answer threshold maximises
@@ -44,9 +44,13 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir")
     ap.add_argument("--no-templates", action="store_true", help="fit on the tune questions alone")
+    ap.add_argument("--thresholds-only", action="store_true",
+                    help="keep the weights; choose the two thresholds by the whole pipeline's tune accuracy")
     args = ap.parse_args()
     sets = question_sets(ROOT / "tests/data")
     tune = sets["tune"] + sets.get("tune2", [])
+    if args.thresholds_only:
+        return refit_thresholds(args.data_dir, tune)
     rows, labels, per_q, topic_x, topic_y = [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         b = open_eval_build(args.data_dir, tmp)
@@ -102,6 +106,41 @@ def main() -> int:
     WEIGHTS.parent.mkdir(exist_ok=True)
     WEIGHTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+def refit_thresholds(data_dir: str | None, tune: list) -> int:  # type: ignore[type-arg]
+    """The answer and agreement thresholds that maximise tune accuracy (correct answers + honest outcomes)
+    of the whole answering pipeline (every check, routing and composition as served), the weights kept.
+    On a tie the thresholds in use stay (no change without a gain on tune), else the higher ones (the more
+    cautious)."""
+    import numpy as np
+
+    from bench.eval_answers import open_eval_build
+    from retrieval.answering.scoring import WEIGHTS, weights
+    from retrieval.evaluate import evaluate
+
+    w = weights()
+    before = (w["answer_threshold"], w.get("agree_threshold", 1.0))
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        b = open_eval_build(data_dir, tmp)
+        for t in [round(float(x), 3) for x in np.arange(0.16, 0.53, 0.03)]:
+            for t2 in sorted({round(float(x), 3) for x in np.arange(0.12, t + 0.001, 0.06)} | {t}):
+                w["answer_threshold"], w["agree_threshold"] = t, t2  # read by every decision of this process
+                rep = evaluate(tune, b)
+                results.append((sum(o.correct for o in rep.outcomes), t, t2))
+                print(f"answer_threshold {t:.2f} agree_threshold {t2:.2f}: {results[-1][0]}/{len(rep.outcomes)}",
+                       flush=True)
+    acc, t, t2 = max(results)
+    if any(r == (acc, *before) for r in results):
+        t, t2 = before
+    out = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    out.update(answer_threshold=t, agree_threshold=t2, thresholds_fitted_on=(
+        f"tune split + tests/data/tune2_questions.jsonl ({len(tune)} questions), the whole pipeline's accuracy "
+        f"{acc}/{len(tune)}; before: {before[0]}/{before[1]}"), thresholds_date=datetime.date.today().isoformat())
+    WEIGHTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"chosen answer_threshold {t} agree_threshold {t2}: tune {acc}/{len(tune)}")
     return 0
 
 
