@@ -373,6 +373,21 @@ def place_names_in(text: str, suffix: str) -> list[str]:
     return out
 
 
+_ZH_PAIR = re.compile(r"(?:几|多少)个?([镇乡村])[、和与及跟，, ]*(?:几|多少)?个?([镇乡村])(?![庄域级])")
+_EN_PAIR = re.compile(r"\bhow many (villages?|towns?|townships?) and (villages?|towns?|townships?)\b", re.I)
+
+
+def counted_pair(frame: QuestionFrame) -> tuple[str, str] | None:
+    """The two kinds of place a count question counts together (几个镇几个乡, how many towns and townships)."""
+    if frame.answer_type != "count":
+        return None
+    m = _EN_PAIR.search(frame.text) if frame.lang == "en" else _ZH_PAIR.search(frame.text)
+    if not m:
+        return None
+    a, b = (_EN_PLACE[g.lower().rstrip("s")] if frame.lang == "en" else g for g in m.groups())
+    return (a, b) if a != b else None
+
+
 def asked_places(frame: QuestionFrame) -> str | None:
     """The kind of place (村/镇/乡) a list question asks the names of, if any."""
     if frame.answer_type != "list":
@@ -452,6 +467,10 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.wants_number and c.source in ("text", "indicator", "list") \
             and any(v not in c.text for v in _QUALIFIER.findall(frame.text)):
         out.append("another grade")  # 几座220千伏变电站 is not answered by 变电站布局 or by the 110千伏 ones
+    pair = counted_pair(frame)
+    if pair and c.source in ("text", "indicator", "list", "entity") \
+            and not all(re.search(rf"\d+\s*个?{k}(?![级域区])", c.text) for k in pair):
+        out.append("not both counted")  # 几个镇几个乡 is answered by 15个镇和4个乡, not by 4个特色小镇
     if frame.pointed and not any(d in c.text or d[:2] in c.text for d in frame.pointed):
         out.append("not the part asked")  # 城区靠南的那一片 is answered by what the plan says of 南城区
     if _ASKS_CLASS.search(frame.text) and not _CLASS_WORD.search(c.text + _heading(c)) and (

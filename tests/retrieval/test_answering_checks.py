@@ -807,3 +807,14 @@ def test_a_settlement_class_named_before_which_asks_for_the_places_names() -> No
     assert asked_places(analyse("重点镇有哪些？")) == "镇"
     for q in ("芦湾镇有哪些县级文物保护单位？", "村庄有哪些类型？", "特色小镇有哪几个？", "中心村有哪几个的人口过千？"):
         assert asked_places(analyse(q)) is None, q
+
+
+def test_a_count_of_two_kinds_of_place_needs_both_counts() -> None:
+    both = _quoted("市域所辖15个镇和4个乡需单独编制镇（乡）国土空间总体规划。")
+    short = _quoted("县域包括8镇3乡。")
+    towns = _quoted("注重挖掘乡镇特色，打造4个特色小镇。")
+    for q in ("How many towns and townships does the county have?", "一共有几个镇几个乡？"):
+        assert "not both counted" not in problems(analyse(q), both), q
+        assert "not both counted" not in problems(analyse(q), short), q
+        assert "not both counted" in problems(analyse(q), towns), q
+    assert "not both counted" not in problems(analyse("有几个特色小镇？"), towns)
