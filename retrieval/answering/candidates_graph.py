@@ -301,7 +301,7 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
     if kinds in (("HeritageFigure",), ("SpatialStructure",)):
         text = sentence("；".join(dict.fromkeys(f.quote for f in used)))
     else:
-        labels = [e.label + (str(e.first("centralCityCoverage") or "") if role == "CentralCity" else "")
+        labels = [e.label + (str(e.first("centralCityCoverage") or "") if role == "CentralCity" else _aside(kb, e))
                   for e in ents]
         lead, lead_facts = _system_lead(kb, ents, plan)
         used += lead_facts
@@ -355,6 +355,20 @@ def asked_noun(frame: QuestionFrame) -> str | None:
     if not noun or noun in _SORTS or noun in generic_heads() or not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", noun):
         return None
     return noun
+
+
+_ASIDE = r"[（(]([^（）()\d]{2,8})[）)]"
+
+
+def _aside(kb: FactBase, e: Entity) -> str:
+    """The plan's bracketed aside right after a member's name (辽河源契丹文化小镇（柳溪镇）: where it is), as
+    the plan writes it; empty where it has none."""
+    for f in e.facts:
+        p = kb.passages.get(f.passage)
+        m = re.search(re.escape(e.label) + _ASIDE, p.text) if p is not None else None
+        if m:
+            return f"（{m.group(1)}）"
+    return ""
 
 
 def plan_order(kb: FactBase, ents: list[Entity], facts: Sequence[Fact]) -> list[Entity]:

@@ -818,3 +818,14 @@ def test_a_count_of_two_kinds_of_place_needs_both_counts() -> None:
         assert "not both counted" not in problems(analyse(q), short), q
         assert "not both counted" in problems(analyse(q), towns), q
     assert "not both counted" not in problems(analyse("有几个特色小镇？"), towns)
+
+
+def test_a_listed_member_keeps_the_plans_aside_after_its_name() -> None:
+    from retrieval.answering.candidates_graph import list_candidates
+
+    text = "打造甲山蘑菇小镇、乙水文化小镇（丙镇）等2个特色小镇。"
+    facts = [Fact("FeaturedTown", n, n, "f1", n, text.index(n), text.index(n) + len(n), ())
+             for n in ("甲山蘑菇小镇", "乙水文化小镇")]
+    kb = FactBase(facts, [Passage("f1", "a", "5.2", "5.2", "5.2 城镇体系", ("城镇体系",), text, 0, len(text))], PLANS)
+    (c, *_) = list_candidates(analyse("有哪些特色小镇？"), kb, "a", {})
+    assert "乙水文化小镇（丙镇）" in c.text and "甲山蘑菇小镇、" in c.text and "甲山蘑菇小镇（" not in c.text
