@@ -277,12 +277,17 @@ _ANY_DOMAIN = re.compile(r"总体|整体|空间|全[市县镇乡村域]|市域|�
 def of_the_domain(frame: QuestionFrame, cands: list[Candidate]) -> list[Candidate]:
     """A structure asked of one domain (生态安全布局, 中心城区的空间结构) is not answered by a formula of
     another (“一心四极”的国土空间总体格局) when some candidate states the formula of the domain asked."""
-    if frame.lang != "zh":
-        return cands
-    m = _ASKED_STRUCTURE.search(frame.text)
-    if not m:
-        return cands
-    asked = frozenset(b for w in _ANY_DOMAIN.sub(" ", m.group(1).replace("的", " ")).split() for b in bigrams(w))
+    if frame.lang == "zh":
+        m = _ASKED_STRUCTURE.search(frame.text)
+        if not m:
+            return cands
+        domain = m.group(1).replace("的", " ")
+    else:  # an English question: its genre terms besides the structure's (中心城区 beside 空间结构)
+        terms = re.findall(r"[\u4e00-\u9fff]+", frame.search_text)
+        if not any(re.search(_STRUCTURE, t) for t in terms):
+            return cands
+        domain = " ".join(t for t in terms if not re.search(_STRUCTURE, t))
+    asked = frozenset(b for w in _ANY_DOMAIN.sub(" ", domain).split() for b in bigrams(w))
     if not asked:
         return cands
     said = {id(c): bigrams(x.group(1)) for c in cands if (x := _STATED_STRUCTURE.search(c.text))}

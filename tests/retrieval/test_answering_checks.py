@@ -725,6 +725,9 @@ def test_a_structure_of_one_domain_is_not_answered_by_the_formula_of_another() -
     assert of_the_domain(analyse("甲县整体的生态安全布局是怎么搭起来的？"), [whole, plain]) == [whole, plain]
     assert of_the_domain(analyse("甲县的国土空间总体格局是什么？"), [whole, green]) == [whole]
     assert of_the_domain(analyse("甲县的总体格局是怎样的？"), [whole, green]) == [whole, green]  # no domain asked
+    city = _quoted("构建“一廊、三区”的中心城区空间格局。")
+    english = analyse("How is the spatial structure of the central urban area described?")
+    assert of_the_domain(english, [whole, city]) == [city]
 
 
 def test_an_english_count_of_one_heritage_kind_is_not_answered_by_another() -> None:
