@@ -361,7 +361,7 @@ _ASIDE = r"[（(]([^（）()\d]{2,8})[）)]"
 
 
 def _aside(kb: FactBase, e: Entity) -> str:
-    """The plan's bracketed aside right after a member's name (辽河源契丹文化小镇（柳溪镇）: where it is), as
+    """The plan's bracketed aside right after a member's name (乙水文化小镇（丙镇）: where it is), as
     the plan writes it; empty where it has none."""
     for f in e.facts:
         p = kb.passages.get(f.passage)

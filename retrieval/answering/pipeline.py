@@ -276,7 +276,7 @@ _ANY_DOMAIN = re.compile(r"总体|整体|空间|全[市县镇乡村域]|市域|�
 
 def of_the_domain(frame: QuestionFrame, cands: list[Candidate]) -> list[Candidate]:
     """A structure asked of one domain (生态安全布局, 中心城区的空间结构) is not answered by a formula of
-    another (“一心四极”的国土空间总体格局) when some candidate states the formula of the domain asked."""
+    another (“一心两轴”的国土空间总体格局) when some candidate states the formula of the domain asked."""
     if frame.lang == "zh":
         m = _ASKED_STRUCTURE.search(frame.text)
         if not m:

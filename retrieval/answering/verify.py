@@ -310,7 +310,7 @@ _CLASS_WORD = re.compile(r"[\u4e00-\u9fff][类型](?![型别])")
 
 
 def _place_heading(c: Candidate) -> str | None:
-    """The part of the territory the candidate's own heading names (``北城区：科技创新区`` → 北城区), if any:
+    """The part of the territory the candidate's own heading names (``北城区：物流区`` → 北城区), if any:
     what the text under it says is located there."""
     path = c.citations[0].passage.path if c.citations else ()
     last = re.sub(r"^[\d.、\s]+|^第[一二三四五六七八九十百\d]+[章节条]\s*", "", path[-1]) if path else ""
@@ -333,11 +333,11 @@ _PLACE_HEADING = re.compile(r"[\u4e00-\u9fff]{1,8}(?:城区|新区|片区|组团
 
 @functools.lru_cache(maxsize=512)
 def _named_parts(question: str) -> tuple[str, ...]:
-    """The villages and village groups a question names (东坡村, 新屋组), not 哪个组 or 每组."""
+    """The villages and village groups a question names (东坡村, 上田组), not 哪个组 or 每组."""
     return tuple(n for n in [*village_names(question), *_GROUP.findall(question)] if n[0] not in "哪那这每各几本该")
 
 
-_GROUP = re.compile(r"(?<![级个每])([\u4e00-\u9fff]{2}组)(?![级织成合建团])")  # a village group (新屋组), not 组团
+_GROUP = re.compile(r"(?<![级个每])([\u4e00-\u9fff]{2}组)(?![级织成合建团])")  # a village group (上田组), not 组团
 _VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,8}?村)(?=算|属于|属|是|被|有|能|在|的|里|会|要|划|列|吗|呢|啊|[？?，,]|$)")
 # What makes a 村 word a class (中心村) or no name at all (哪个村, 俺们村): modifiers and pronouns.
 _CLASS_MODIFIER = ("中心", "基层", "行政", "自然", "特色", "重点", "一般", "传统", "美丽", "示范", "空心", "保留", "哪个", "哪些",
@@ -475,7 +475,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("not the part asked")  # 城区靠南的那一片 is answered by what the plan says of 南城区
     if _ASKS_CLASS.search(frame.text) and not _CLASS_WORD.search(c.text + _heading(c)) and (
             c.source == "text" or (c.source == "entity" and any(n in c.text for n in _SORT_OF.findall(frame.text)))):
-        # 杏花峪村算啥类型的村 is not answered by what the village has, 什么类型的重点镇 not by 列为重点镇
+        # 甲村算啥类型的村 is not answered by what the village has, 什么类型的重点镇 not by 列为重点镇
         out.append("no class for it")
     if frame.wants_number and c.source != "list" and not (states_number(c.text) or "年" in frame.quantity):
         out.append("no number")
@@ -495,7 +495,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if frame.wants_number and c.source in ("text", "indicator", "entity") and "subject" not in out:
         parts = [n for n in _named_parts(frame.text) if n not in frame.jurisdiction]
         if parts and not any(n in c.text or n in _heading(c) for n in parts):
-            out.append("subject")  # 新屋组有多少人 is not answered by the whole village's population
+            out.append("subject")  # 上田组有多少人 is not answered by the whole village's population
     if frame.answer_type in ("yesno", "membership") and c.source in ("list", "text", "outline", "indicator"):
         missing = [n for n in village_names(frame.text) if n not in c.text and n not in frame.jurisdiction]
         if missing and "subject not stated" not in out:
