@@ -241,8 +241,10 @@ def fuller(frame: QuestionFrame, best: Candidate, ok: list[Candidate]) -> Candid
 def of_the_year(frame: QuestionFrame, cands: list[Candidate]) -> list[Candidate]:
     """Where the graph states the figure for the year asked, a quote that names no year is not the
     answer, unless it states that figure (the indicator's own sentence, its year said in the heading)."""
+    if not frame.year:
+        return cands
     dated = [c for c in cands if c.source == "indicator" and any(e.first("targetYear") == frame.year for e in c.entities)]
-    if not frame.year or not dated:
+    if not dated:
         return cands
     figures = {f for f in map(figure, dated) if f}
     return [c for c in cands if c.source != "text" or str(frame.year) in c.text or PERIOD_END.search(c.text)
@@ -427,7 +429,7 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     k = max(top_k, 5)  # (the fusion as deep as for k hits: the extra hits do not change the top ones)
     deeper = search(frame.search_text, k + DEEPER, target, frame.topic, 4 * k)  # BM25 matches the topic words
     hits = deeper[:k]
-    extra = lexical_first(hits, deeper) + of_the_year_asked(frame, hits, deeper)
+    extra = list({h.passage.id: h for h in lexical_first(hits, deeper) + of_the_year_asked(frame, hits, deeper)}.values())
     return frame, hits, candidates(frame, kb, target, hits, ctx.topic_weights(frame, target), extra)
 
 

@@ -377,6 +377,7 @@ _ZH_PAIR = re.compile(r"(?:几|多少)个?([镇乡村])[、和与及跟，, ]*(?
 _EN_PAIR = re.compile(r"\bhow many (villages?|towns?|townships?) and (villages?|towns?|townships?)\b", re.I)
 
 
+@functools.lru_cache(maxsize=512)  # asked once per candidate of a question: the frame is hashable
 def counted_pair(frame: QuestionFrame) -> tuple[str, str] | None:
     """The two kinds of place a count question counts together (几个镇几个乡, how many towns and townships)."""
     if frame.answer_type != "count":

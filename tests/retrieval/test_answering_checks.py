@@ -32,6 +32,12 @@ def _table_kb() -> FactBase:
     return FactBase([f], [p], PLANS)
 
 
+def _one_passage_kb(facts: list[Fact], pid: str, section: str, heading: str, text: str) -> FactBase:
+    """A fact base of ``facts`` over one passage ``text`` under section ``section`` titled ``heading``."""
+    p = Passage(pid, "a", section, section, f"{section} {heading}", (heading,), text, 0, len(text))
+    return FactBase(facts, [p], PLANS)
+
+
 def _quoted(text: str, source: str = "text", heading: str = "1 规划") -> Candidate:
     """A candidate that quotes the whole of a one-passage text."""
     p = Passage("p", "a", "1", "1", heading, (heading.split()[-1],), text, 0, len(text))
@@ -227,7 +233,7 @@ def test_a_heritage_count_does_not_say_which_item_it_is() -> None:
     facts = [Fact("HeritageFigure", "国家级非物质文化遗产", "国家级非物质文化遗产", "h1", "1项国家级非物质文化遗产",
                   0, 12, (("count", 1), ("level", "国家级")))]
     text = "1项国家级非物质文化遗产。"
-    kb = FactBase(facts, [Passage("h1", "a", "5.5", "5.5", "5.5 历史文化", ("历史文化",), text, 0, len(text))], PLANS)
+    kb = _one_passage_kb(facts, "h1", "5.5", "历史文化", text)
     which = analyse("那项国家级非物质文化遗产是什么？")
     assert all("a count, not the names" in problems(which, c) for c in list_candidates(which, kb, "a", {}))
     many = analyse("有几项国家级非物质文化遗产？")
@@ -742,7 +748,7 @@ def test_an_english_count_of_one_heritage_kind_is_not_answered_by_another() -> N
     text = "严格保护1处国家级文物保护单位。"
     facts = [Fact("HeritageFigure", "国家级文物保护单位", "国家级文物保护单位", "h1", "1处国家级文物保护单位", 4, 15,
                   (("count", 1), ("level", "国家级")))]
-    kb = FactBase(facts, [Passage("h1", "a", "5.5", "5.5", "5.5 历史文化", ("历史文化",), text, 0, len(text))], PLANS)
+    kb = _one_passage_kb(facts, "h1", "5.5", "历史文化", text)
     assert list_candidates(asked, kb, "a", {}) == []  # the plan's heritage figures are all of another kind
     assert list_candidates(analyse("How many cultural relic protection units does the county have?"), kb, "a", {})
 
@@ -771,7 +777,7 @@ def test_a_part_of_the_city_said_by_its_direction_is_its_district() -> None:
     text = "三区：北城区：科技创新区\n南城区：高端装备制造区。"
     facts = [Fact("District", n, n, "d1", f"{n}：{f}", text.index(n), text.index(n) + len(n), (("function", f),))
              for n, f in (("北城区", "科技创新区"), ("南城区", "高端装备制造区"))]
-    kb = FactBase(facts, [Passage("d1", "a", "6.1", "6.1", "6.1 中心城区", ("中心城区",), text, 0, len(text))], PLANS)
+    kb = _one_passage_kb(facts, "d1", "6.1", "中心城区", text)
     for q in ("城区靠南的那一片主要用来干什么？", "城南那边以后搞啥产业？", "What is the southern district of the city for?"):
         assert pointed_districts(q, kb, "a") == ("南城区",), q
     assert pointed_districts("县域南部的生态屏障叫什么？", kb, "a") == ()  # a part of the county
@@ -830,6 +836,6 @@ def test_a_listed_member_keeps_the_plans_aside_after_its_name() -> None:
     text = "打造甲山蘑菇小镇、乙水文化小镇（丙镇）等2个特色小镇。"
     facts = [Fact("FeaturedTown", n, n, "f1", n, text.index(n), text.index(n) + len(n), ())
              for n in ("甲山蘑菇小镇", "乙水文化小镇")]
-    kb = FactBase(facts, [Passage("f1", "a", "5.2", "5.2", "5.2 城镇体系", ("城镇体系",), text, 0, len(text))], PLANS)
+    kb = _one_passage_kb(facts, "f1", "5.2", "城镇体系", text)
     (c, *_) = list_candidates(analyse("有哪些特色小镇？"), kb, "a", {})
     assert "乙水文化小镇（丙镇）" in c.text and "甲山蘑菇小镇、" in c.text and "甲山蘑菇小镇（" not in c.text
