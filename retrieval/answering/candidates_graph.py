@@ -336,7 +336,7 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
 
 
 # what a which-question asks for: the noun after 哪些/什么 (生活圈要配哪些设施 → 设施)
-_ASKED = re.compile(r"(?:哪些|哪几[个类种项处所座条]?|什么|啥)(?![个类种项处所座条])([\u4e00-\u9fff]{2,4}?)(?=[？?，,。]|$|的|呢|吗|啊|呀)")
+_ASKED = re.compile(r"(?:哪些|哪几[个类种项处所座条]?|什么|啥)(?![个类种项处所座条])((?:(?!的)[\u4e00-\u9fff]){2,4}?)(?=[？?，,。]|$|的|呢|吗|啊|呀)")
 # (the head noun: the last word before the verb, ``What development strategies does`` → strategies)
 _ASKED_EN = re.compile(r"\b(?:which|what)((?:\s+[a-z-]+){1,3}?)\s+(?:does|do|did|is|are|was|were|should|will|would|can|could|has|have|must)\b", re.I)
 # words for a sort or a name of things, which any class has (村庄分类有哪些类型)

@@ -161,6 +161,13 @@ def of_the_year_asked(frame: QuestionFrame, hits: Sequence[Hit], deeper: Sequenc
     return next(([h] for h in deeper[TEXT_HITS:] if said in "".join(h.passage.path)), [])
 
 
+def states(term: str, text: str) -> bool:
+    """``text`` says ``term``; a number only as a number of its own (35 is not said by 2035年)."""
+    if term.isdigit():
+        return re.search(rf"(?<![\d.]){term}(?![\d])", text) is not None
+    return term in text
+
+
 def candidates(frame: QuestionFrame, kb: FactBase, plan: str, hits: Sequence[Hit],
                weights: dict[str, float] | None = None, extra: Sequence[Hit] = ()) -> list[Candidate]:
     """Every source's candidates; ``weights`` (topic word → idf) set each one's ``idf_match``: the
@@ -172,11 +179,12 @@ def candidates(frame: QuestionFrame, kb: FactBase, plan: str, hits: Sequence[Hit
            *list_candidates(frame, kb, plan, rank), *outline_candidates(frame, kb, hits),
            *text_candidates(frame, hits, extra)]
     total = sum((weights or {}).values())
-    key = max(weights, key=weights.__getitem__) if weights else None  # the topic's rarest word in the plan
+    words = [t for t in weights or {} if not t.isdigit()] or list(weights or {})  # (35 of 35千伏: a figure)
+    key = max(words, key=weights.__getitem__) if weights else None  # the topic's rarest word in the plan
     for c in out:
         said = c.text + "".join(h for cit in c.citations[:1] for h in cit.passage.path)  # its heading says too
-        c.features["idf_match"] = sum(w for t, w in (weights or {}).items() if t in said) / total if total else 0.0
-        c.features["key_match"] = 1.0 if key is None or key in said else 0.0
+        c.features["idf_match"] = sum(w for t, w in (weights or {}).items() if states(t, said)) / total if total else 0.0
+        c.features["key_match"] = 1.0 if key is None or states(key, said) else 0.0
         c.features["no_topic"] = 1.0 if c.source in ("text", "indicator") and not c.features["idf_match"] else 0.0
     return out
 
@@ -351,10 +359,16 @@ def question_parts(text: str) -> list[str]:
     return [asking[0], *(c if len(c) >= 8 or head in c else head + c for c in asking[1:])]  # (多高: of the same)
 
 
+def _bare(text: str) -> str:
+    """``text`` without the stop that ends it (a sentence of the plan quoted whole, or up to its 。)."""
+    return text.rstrip("。；;.！？")
+
+
 def both_parts(whole: Answer, frame: QuestionFrame, ctx: Context, search: Search, target: str, top_k: int,
                named: Sequence[str], lang: str) -> Answer:
-    """A question that asks two things, and that the plan does not answer as one, is answered part by part
-    when the plan states every part (the answers joined, each cited); otherwise ``whole`` stands."""
+    """A question that asks two things, where ``whole`` is declined or does not say every part's answer, is
+    answered part by part when the plan states every part (the answers joined, each cited); otherwise
+    ``whole`` stands."""
     # (现在多少，以后多少 is one indicator's two figures: the Both status answers it whole)
     parts = question_parts(frame.text) if frame.lang == "zh" and frame.status != "Both" else [frame.text]
     if len(parts) < 2:
@@ -368,9 +382,9 @@ def both_parts(whole: Answer, frame: QuestionFrame, ctx: Context, search: Search
         answers.append(a)
     texts: list[str] = []
     for t in dict.fromkeys(a.text for a in answers):  # a part's answer inside another's says nothing more
-        if not any(t in k for k in texts):
-            texts = [k for k in texts if k not in t] + [t]
-    if len(texts) < 2:
+        if not any(_bare(t) in k for k in texts):
+            texts = [k for k in texts if _bare(k) not in t] + [t]
+    if len(texts) < 2 or (whole.answered and all(t in whole.text for t in texts)):
         return whole
     cites = list({(x.passage.id, x.quote): x for a in answers for x in a.citations}.values())
     ents = list({id(e): e for a in answers for e in a.entities}.values())
@@ -454,7 +468,7 @@ def answer(question: str, ctx: Context, search: Search, plan: str | None = None,
     target = where.plans[0]
     frame, hits, cands = gather(question, ctx, search, target, top_k, where.named)
     result = decide(frame, cands, hits, says)
-    if not frame.out_of_scope and not result.answered:
+    if not frame.out_of_scope:
         result = both_parts(result, frame, ctx, search, target, top_k, where.named, says)
     if result.answered and not result.entities:  # link what the quoted answer names
         result.entities = [e for e in kb.for_plan(target).mentioned(result.text, target) if e.kind not in ("Indicator",)][:8]

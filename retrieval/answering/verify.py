@@ -304,7 +304,7 @@ _QUALIFIER = re.compile(r"(\d+)\s*(?:千伏|kV|KV|kv)")
 _EACH_IS = re.compile(r"分别[为是]")
 # asked which class or type a thing is (算哪一类, 属于什么类型): the answer names a class (集聚提升类, 工贸型)
 _ASKS_CLASS = re.compile(r"(?:什么|啥|哪[种一个]?|何)(?:类型|类别|种类|类)|(?:属于|归|算|归到|列为)哪[一种个]?[类种]|"
-                         r"\b(?:what|which)\s+(?:type|category)\b", re.I)  # (what kind of hub city: a description)
+                         r"\b(?:what|which)\s+(?:[a-z]+\s+)?(?:type|category)\b", re.I)  # (what kind of hub city: a description)
 _SORT_OF = re.compile(r"类型的([\u4e00-\u9fff]{2,4}?)(?=[？?，,。]|$|吗|呢|啊)")  # 什么类型的重点镇: a sort of 重点镇
 _CLASS_WORD = re.compile(r"[\u4e00-\u9fff][类型](?![型别])")
 
@@ -524,6 +524,10 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     many = asked_how_many(frame.text)
     if many and c.source == "list" and 0 < len(c.entities) < many:
         out.append("partial list")  # 哪两个生态屏障 is not answered by one of them
+    if many and many >= 2 and c.source in ("text", "indicator") and names_listed(c.text) < 2 \
+            and not re.search("[和与及]", c.text) \
+            and any(_cn_int(m.group(1)) == many for m in re.finditer(rf"({_NUMERAL}+)[类种个项处座条所片级]", c.text)):
+        out.append("a count, not the names")  # 分成哪五种类型 is not answered by 形成5类村庄的发展指引
     head = _counted_head(frame)
     # (a list too, for an English question: its head is the glossary's genre term, not a resident's paraphrase)
     if head and (c.source in ("text", "indicator") or (c.source == "list" and frame.lang == "en")) \

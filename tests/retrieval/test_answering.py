@@ -111,7 +111,7 @@ def test_a_question_that_asks_two_things_is_split_into_its_parts() -> None:
     assert question_parts("到2035年，城镇化率达到多少？") == ["到2035年，城镇化率达到多少？"]  # a clause that asks nothing
 
 
-def test_two_parts_the_plan_states_are_answered_together_only_where_the_whole_is_not() -> None:
+def test_two_parts_the_plan_states_are_answered_together_where_the_whole_does_not_say_both() -> None:
     from ingest.tokenize import make_tokenizer
     from retrieval.answering.pipeline import Context, both_parts, gather
     from retrieval.answering.types import Answer
@@ -132,6 +132,10 @@ def test_two_parts_the_plan_states_are_answered_together_only_where_the_whole_is
     assert {c.passage.id for c in joined.citations} >= {"pa1", "pa2"}
     one = dataclasses.replace(frame, text="城镇化率到2035年达到多少？")
     assert both_parts(declined, one, ctx, search, "a", 5, (), "zh") is declined  # one thing: the whole stands
+    half = Answer(True, "城镇化率：2035年65%。", "graph")  # an answer to one of the two parts
+    assert both_parts(half, frame, ctx, search, "a", 5, (), "zh").text == joined.text
+    whole = Answer(True, joined.text + "另有说明。", "extractive")  # says every part: it stands
+    assert both_parts(whole, frame, ctx, search, "a", 5, (), "zh") is whole
 
 
 def test_a_town_named_on_its_plans_page_stays_the_subject() -> None:
@@ -302,6 +306,10 @@ def test_a_which_question_for_other_things_is_not_answered_with_the_class_it_nam
         frame = analyse(q)
         lists = list_candidates(frame, KB, "a", {})
         assert lists and not any("asks for other things" in problems(frame, c) for c in lists), q
+    from retrieval.answering.candidates_graph import asked_noun
+
+    assert asked_noun(analyse("森林公园要配哪些设施的？")) == "设施"
+    assert asked_noun(analyse("中心城区包括哪些镇的范围？")) is None  # 镇, not 镇的范围 (the noun stops at 的)
 
 
 def test_what_a_resident_pays_is_out_of_scope_but_what_a_project_costs_is_not() -> None:

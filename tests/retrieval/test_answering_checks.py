@@ -712,7 +712,7 @@ def test_the_passage_bm25_puts_first_is_quoted_when_the_dense_ranker_sank_it() -
 def test_which_class_a_thing_is_is_answered_by_a_class() -> None:
     has = _quoted("甲村为省级传统村落，保护其石砌民居和村落格局。")
     listed = _quoted("特色保护类（2个）：甲村、乙村。")
-    for q in ("甲村算是啥类型的村？", "甲村属于哪一类村庄？", "What type of village is 甲村?"):
+    for q in ("甲村算是啥类型的村？", "甲村属于哪一类村庄？", "What type of village is 甲村?", "What village type is 甲村?"):
         assert "no class for it" in problems(analyse(q), has), q
         assert "no class for it" not in problems(analyse(q), listed), q
     assert "no class for it" not in problems(analyse("乙镇是什么类型的重点镇？"), _quoted("乙镇为工贸型重点镇。"))
@@ -839,3 +839,28 @@ def test_a_listed_member_keeps_the_plans_aside_after_its_name() -> None:
     kb = _one_passage_kb(facts, "f1", "5.2", "城镇体系", text)
     (c, *_) = list_candidates(analyse("有哪些特色小镇？"), kb, "a", {})
     assert "乙水文化小镇（丙镇）" in c.text and "甲山蘑菇小镇、" in c.text and "甲山蘑菇小镇（" not in c.text
+
+
+def test_a_figure_among_the_topic_words_is_matched_as_a_number_of_its_own() -> None:
+    from retrieval.answering.pipeline import candidates, states
+
+    assert states("35", "新建35千伏变电站1座") and states("变电站", "新建35千伏变电站1座")
+    assert not states("35", "到2035年累计建成高标准农田") and not states("35", "面积3.35万亩")
+    frame = analyse("35千伏乙变电站哪一年建成？")
+    hits = [Hit(Passage(pid, "a", "1", "1", "1", ("1",), text, 0, len(text)), 1.0, 1, 1, 1.0, 0.5, 0.5)
+            for pid, text in (("u", "到2035年累计建成高标准农田2.8万亩。"), ("v", "规划新建35千伏乙变电站1座。"))]
+    weights = {"35": 3.3, "千伏": 3.3, "变电站": 3.3, "建成": 2.5}
+    by_passage = {c.citations[0].passage.id: c for c in candidates(frame, FactBase([], [], PLANS), "a", hits, weights)
+                  if c.source == "text"}
+    assert by_passage["u"].features["key_match"] == 0.0  # the rarest word is 千伏, not the 35 inside 2035年
+    assert by_passage["u"].features["idf_match"] < 0.3 < by_passage["v"].features["idf_match"]
+    assert by_passage["v"].features["key_match"] == 1.0
+
+
+def test_which_n_things_is_not_answered_by_their_count_alone() -> None:
+    frame = analyse("村庄分成哪五种类型？")
+    assert "a count, not the names" in problems(frame, _quoted("按照资源禀赋，形成5类村庄的发展指引，明确各村发展类型。"))
+    assert "a count, not the names" not in problems(frame, _quoted("村庄分为集聚提升类、城郊融合类、特色保护类、搬迁撤并类、保留改善类5类。"))
+    two = analyse("要培育哪两个特色小镇？")
+    assert "a count, not the names" not in problems(two, _quoted("培育甲竹笋小镇和乙石雕小镇2个特色小镇。"))  # named with 和
+    assert "a count, not the names" not in problems(analyse("村庄分成几种类型？"), _quoted("形成5类村庄的发展指引。"))
