@@ -309,6 +309,15 @@ _SORT_OF = re.compile(r"类型的([\u4e00-\u9fff]{2,4}?)(?=[？?，,。]|$|吗|�
 _CLASS_WORD = re.compile(r"[\u4e00-\u9fff][类型](?![型别])")
 
 
+def _among_the_named(question: str, text: str) -> bool:
+    """The question names one of the things ``text`` names one by one (分别为甲和乙): it asks about that one."""
+    m = _EACH_IS.search(text)
+    if not m:
+        return False
+    names = re.split(r"[、和及与，,]", re.split(r"[。；;]", text[m.end():])[0])
+    return any(len(n.strip()) >= 2 and n.strip() in question for n in names)
+
+
 def _place_heading(c: Candidate) -> str | None:
     """The part of the territory the candidate's own heading names (``北城区：物流区`` → 北城区), if any:
     what the text under it says is located there."""
@@ -511,8 +520,10 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("no date for it")  # 卫生院扩建什么时候完工 is not answered by a list of near-term projects without it
     if _ASKS_WHERE.search(frame.search_text) and c.source in ("text", "indicator", "list") \
             and not _LOCATIVE.search(c.text) and not _place_heading(c) \
-            and not ((re.search("几|多少", frame.text) or _EACH_IS.search(c.text)) and names_listed(c.text) >= 2):
-        # (几处避难场所，在哪里 and 避难场所设在哪里 are answered by the sites' names: 两处，分别为甲和乙)
+            and not ((re.search("几|多少", frame.text) or _EACH_IS.search(c.text)) and names_listed(c.text) >= 2
+                     and not _among_the_named(frame.text, c.text)):
+        # (几处避难场所，在哪里 and 避难场所设在哪里 are answered by the sites' names: 两处，分别为甲和乙; where 甲 is
+        # is not: 甲 is one of the names)
         out.append("no place for it")  # 中学建在哪 is not answered by 新建中学一所
     which = pointed(frame)
     if which and c.source in ("text", "indicator", "list", "entity"):

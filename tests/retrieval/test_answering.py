@@ -29,7 +29,7 @@ KB = factbase()
 
 
 @pytest.mark.parametrize(("question", "kind"), [
-    ("常住人口是多少？", "value"), ("有几个重点镇？", "count"), ("重点镇有哪些？", "list"),
+    ("常住人口是多少？", "value"), ("有几个重点镇？", "count"), ("村卫生室配备几名医生？", "count"), ("县第二医院有多少张床位？", "value"), ("重点镇有哪些？", "list"),
     ("一心两轴是什么意思？", "definition"), ("东坡镇在哪个位置？", "membership"),
     ("是否建设垃圾焚烧厂？", "yesno"), ("怎么保护耕地？", "overview"),
     ("How many key towns are there?", "count"), ("What is the urbanization rate in 2035?", "value"),

@@ -314,7 +314,7 @@ def test_weather_prices_school_districts_and_bus_times_are_out_of_scope() -> Non
         assert analyse(q).out_of_scope, q
     assert analyse("下大雨时城区会不会内涝？").out_of_scope is None
     for q in ("镇上去市里的公交多久一班？", "苹果收购价今年多少？", "在镇上买套二层的房子贵不贵？", "厂里一个月工钱多少？",
-              "Will it snow in winter?", "What is the minimum wage?"):
+              "Will it snow in winter?", "What is the minimum wage?", "一斤香菇现在卖多少钱？"):
         assert analyse(q).out_of_scope, q
     for q in ("What will the rainwater system be?", "雨水管网怎么建设？", "近期重点项目总投资多少万元？"):
         assert analyse(q).out_of_scope is None, q
@@ -681,6 +681,7 @@ def test_sites_listed_one_by_one_say_where_a_facility_class_is() -> None:
     sites = _quoted("应急避难：规划中心避难场所两处，分别为县体育中心和砚河公园。")
     assert "no place for it" not in problems(analyse("规划的中心避难场所设在哪里？"), sites)
     assert "no place for it" in problems(analyse("规划的中心避难场所设在哪里？"), _quoted("应急避难：规划中心避难场所两处。"))
+    assert "no place for it" in problems(analyse("县体育中心打算建在哪儿？"), sites)  # one of the sites: not where it is
 
 
 def test_an_answer_that_says_the_best_one_and_more_is_the_fuller_answer() -> None:
