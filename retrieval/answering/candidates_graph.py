@@ -82,9 +82,14 @@ def indicator_violations(frame: QuestionFrame, e: Entity) -> tuple[str, ...]:
     if frame.level and LEVELS.search(subject) and frame.level not in subject:
         out.append("level")
     unit = str(e.first("unit") or "")
-    if frame.unit and unit and frame.unit != unit and not (frame.unit == "%" and unit == "%"):
-        out.append("unit")
+    if frame.unit and unit and _base_unit(frame.unit) != _base_unit(unit):
+        out.append("unit")  # (万亩 is a size in 亩, 万人 a number of 人)
     return tuple(out)
+
+
+def _base_unit(unit: str) -> str:
+    """The unit without its magnitude (万亩 → 亩, 亿立方米 → 立方米)."""
+    return re.sub(r"^[万亿千百]", "", unit) or unit
 
 
 def indicator_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -> list[Candidate]:

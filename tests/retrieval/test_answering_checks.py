@@ -865,3 +865,11 @@ def test_which_n_things_is_not_answered_by_their_count_alone() -> None:
     two = analyse("要培育哪两个特色小镇？")
     assert "a count, not the names" not in problems(two, _quoted("培育甲竹笋小镇和乙石雕小镇2个特色小镇。"))  # named with 和
     assert "a count, not the names" not in problems(analyse("村庄分成几种类型？"), _quoted("形成5类村庄的发展指引。"))
+
+
+def test_a_figure_in_ten_thousands_of_the_unit_asked_is_in_that_unit() -> None:
+    kb = _table_kb()
+    (c,) = indicator_candidates(analyse("到2035年耕地保有量是多少万亩？"), kb, "a", {"t1": 0})
+    assert "unit" not in c.violations  # 51.80万亩 is a size in 亩
+    (ha,) = indicator_candidates(analyse("到2035年耕地保有量是多少公顷？"), kb, "a", {"t1": 0})
+    assert "unit" in ha.violations
