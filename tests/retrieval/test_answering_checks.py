@@ -873,3 +873,11 @@ def test_a_figure_in_ten_thousands_of_the_unit_asked_is_in_that_unit() -> None:
     assert "unit" not in c.violations  # 51.80万亩 is a size in 亩
     (ha,) = indicator_candidates(analyse("到2035年耕地保有量是多少公顷？"), kb, "a", {"t1": 0})
     assert "unit" in ha.violations
+
+
+def test_where_a_supply_comes_from_is_answered_by_a_source() -> None:
+    frame = analyse("镇上用的管道天然气是从哪儿接过来的？")
+    assert "no source for it" in problems(frame, _quoted("燃气与通信：镇区燃气气化率达到85%。"))
+    assert "no source for it" not in problems(frame, _quoted("燃气设施：推进落实甲乙线丙县支线燃气管道建设。"))
+    assert "no source for it" not in problems(analyse("镇区的水是从哪里引来的？"), _quoted("镇区由甲水厂供水，水源为乙水库。"))
+    assert "no source for it" not in problems(analyse("镇区燃气气化率要达到多少？"), _quoted("镇区燃气气化率达到85%。"))
