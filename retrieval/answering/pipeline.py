@@ -32,7 +32,7 @@ from retrieval.answering.routing import Gazetteer, Route, foreign_plan, route
 from retrieval.answering.scoring import figure, on_topic, score, weights
 from retrieval.answering.types import Answer, Candidate, Citation
 from retrieval.answering.typos import Vocabulary
-from retrieval.answering.verify import located_by_heading, problems
+from retrieval.answering.verify import asked_how_many, located_by_heading, names_listed, problems
 from retrieval.facts import ADMIN_SUFFIXES, FactBase, aliases, place_names, title_units
 from retrieval.text import bigrams, sentences
 
@@ -207,6 +207,8 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
         # both rankers put the same passage first: a valid answer from it needs less to be trusted
         top, low = hits[0].passage.id, weights().get("agree_threshold", 1.0)
         best = next((c for c in ok if c.score >= low and any(x.passage.id == top for x in c.citations)), None)
+    if best is None:
+        best = as_many_as_asked(frame, ok, hits)
     if best is not None:
         best = fuller(frame, best, [c for c in ok if c.score >= threshold])
         where = located_by_heading(frame, best)
@@ -235,6 +237,22 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
 
 
 _LEAD_VERB = re.compile(r"^(?:规划)?(?:构建|形成|打造|建设)")
+
+
+def as_many_as_asked(frame: QuestionFrame, ok: list[Candidate], hits: Sequence[Hit]) -> Candidate | None:
+    """For ``哪五种类型``: a valid list or outline from one of the top three hits that names exactly as many
+    things as the question says there are, however low it scores (the number asked is the evidence)."""
+    many = asked_how_many(frame.text)
+    if not many or many < 2:
+        return None
+
+    def near_top(c: Candidate) -> bool:  # its passage, or the section it outlines, holds a top hit
+        p = c.citations[0].passage
+        outlined = p.path[:-1] if c.source == "outline" and len(p.path) > 1 else p.path  # (it cites its first part)
+        return any(h.passage.id == p.id or h.passage.path[:len(outlined)] == outlined for h in hits[:3])
+
+    return next((c for c in ok if c.source in ("list", "outline") and c.citations and near_top(c)
+                 and (len(c.entities) if c.source == "list" else names_listed(c.text)) == many), None)
 
 
 def fuller(frame: QuestionFrame, best: Candidate, ok: list[Candidate]) -> Candidate:

@@ -541,8 +541,10 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if many and c.source == "list" and 0 < len(c.entities) < many:
         out.append("partial list")  # 哪两个生态屏障 is not answered by one of them
     if many and many >= 2 and c.source in ("text", "indicator") and names_listed(c.text) < 2 \
-            and not re.search("[和与及]", c.text) \
-            and any(_cn_int(m.group(1)) == many for m in re.finditer(rf"({_NUMERAL}+)[类种个项处座条所片级]", c.text)):
+            and any(_cn_int(m.group(1)) == many and not re.search("[和与及]", clause)
+                    for clause in re.split(r"[，,。；;：:]", c.text)
+                    for m in re.finditer(rf"({_NUMERAL}+)[类种个项处座条所片级]", clause)):
+        # (培育甲小镇和乙小镇2个特色小镇 names them in the clause that counts them)
         out.append("a count, not the names")  # 分成哪五种类型 is not answered by 形成5类村庄的发展指引
     head = _counted_head(frame)
     # (a list too, for an English question: its head is the glossary's genre term, not a resident's paraphrase)

@@ -860,7 +860,7 @@ def test_a_figure_among_the_topic_words_is_matched_as_a_number_of_its_own() -> N
 
 def test_which_n_things_is_not_answered_by_their_count_alone() -> None:
     frame = analyse("村庄分成哪五种类型？")
-    assert "a count, not the names" in problems(frame, _quoted("按照资源禀赋，形成5类村庄的发展指引，明确各村发展类型。"))
+    assert "a count, not the names" in problems(frame, _quoted("统筹城镇和乡村发展，形成5类村庄的发展指引，明确各村发展类型。"))
     assert "a count, not the names" not in problems(frame, _quoted("村庄分为集聚提升类、城郊融合类、特色保护类、搬迁撤并类、保留改善类5类。"))
     two = analyse("要培育哪两个特色小镇？")
     assert "a count, not the names" not in problems(two, _quoted("培育甲竹笋小镇和乙石雕小镇2个特色小镇。"))  # named with 和
@@ -881,3 +881,20 @@ def test_where_a_supply_comes_from_is_answered_by_a_source() -> None:
     assert "no source for it" not in problems(frame, _quoted("燃气设施：推进落实甲乙线丙县支线燃气管道建设。"))
     assert "no source for it" not in problems(analyse("镇区的水是从哪里引来的？"), _quoted("镇区由甲水厂供水，水源为乙水库。"))
     assert "no source for it" not in problems(analyse("镇区燃气气化率要达到多少？"), _quoted("镇区燃气气化率达到85%。"))
+
+
+def test_a_list_of_as_many_things_as_asked_answers_however_low_it_scores() -> None:
+    from retrieval.answering.pipeline import as_many_as_asked
+
+    def passage(pid: str, part: str) -> Passage:
+        return Passage(pid, "a", "5.3", f"5.3/{part}", part, ("5 乡村", "5.3 村庄分类", part), "村庄", 0, 2)
+
+    parts = ["甲型", "乙型", "丙型"]
+    outline = Candidate("outline", "村庄分类包括：甲型；乙型；丙型。",
+                        [Citation(passage(f"o{i}", p), "村庄") for i, p in enumerate(parts)], "a")
+    hits = [Hit(passage("o1", "乙型"), 1.0, 1, 1, 1.0, 0.3, 0.4)]
+    assert as_many_as_asked(analyse("村庄分成哪三种类型？"), [outline], hits) is outline
+    assert as_many_as_asked(analyse("村庄分成哪五种类型？"), [outline], hits) is None  # three, not five
+    assert as_many_as_asked(analyse("村庄分成哪些类型？"), [outline], hits) is None  # no number asked
+    far = [Hit(Passage("x", "a", "7", "7", "7", ("7 交通",), "道路", 0, 2), 1.0, 1, 1, 1.0, 0.3, 0.4)]
+    assert as_many_as_asked(analyse("村庄分成哪三种类型？"), [outline], far) is None  # not near the top hits
