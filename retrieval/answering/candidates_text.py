@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from retrieval.answering.analysis import QuestionFrame
+from retrieval.answering.candidates_graph import asked_noun
 from retrieval.answering.render import clean, heading_title, sentence
 from retrieval.answering.types import Candidate, Citation
 from retrieval.facts import FactBase
@@ -168,6 +169,11 @@ def outline_candidates(frame: QuestionFrame, kb: FactBase, hits: Sequence[Hit]) 
         shown = [heading_title(x) for x in headings]
         firsts = list({p.heading: p for p in reversed(children)}.values())[::-1]
         cites = [Citation(p, p.text[:80]) for p in firsts]
-        return [Candidate("outline", sentence(f"{title}包括：" + "；".join(shown)), cites, top.plan, [],
-                          {"match": max(named, 0.5), "cover": 0.5, "rank": 1.0 / (1 + i)})]
+        text = sentence(f"{title}包括：" + "；".join(shown))
+        asked = asked_noun(frame)
+        # 南城区培育哪几类产业 is not answered by the districts' list: it asks for other things than its parts
+        other = asked is not None and asked not in text and not any(x.endswith(asked[-1]) for x in shown)
+        return [Candidate("outline", text, cites, top.plan, [],
+                          {"match": max(named, 0.5), "cover": 0.5, "rank": 1.0 / (1 + i)},
+                          ("asks for other things",) if other else ())]
     return []

@@ -330,6 +330,11 @@ def test_a_section_whose_parts_the_top_hits_come_from_is_offered_as_an_outline()
     (outline,) = outline_candidates(frame, kb, hits)
     assert outline.text == "推进生态系统修复包括：森林生态修复；矿山生态修复；土壤环境修复。"
     assert outline_candidates(frame, kb, hits[:1]) == []  # one part retrieved: no sign the question asks for all
+    assert outline.violations == ()
+    (other,) = outline_candidates(analyse("生态修复要建哪些设施？"), kb, hits)  # asks for facilities, not the parts
+    assert other.violations == ("asks for other things",)
+    (same,) = outline_candidates(analyse("生态系统修复分哪几类修复？"), kb, hits)  # the parts are kinds of 修复
+    assert same.violations == ()
 
 
 def test_an_english_question_names_a_class_by_its_genre_terms() -> None:
