@@ -95,6 +95,7 @@ def test_residents_words_reach_the_plans_terms_only_where_the_plan_uses_them() -
     assert "搬迁撤并" in lexicon().plan_terms("什么样的村子要搬走合并？")
     assert "中心村" in lexicon().plan_terms("镇里哪几个村是带动周边的核心村？")
     assert "中学" in lexicon().plan_terms("还要新建哪所高中？")
+    assert "蓝线" in lexicon().plan_terms("盖房离河道管理线要退多远？")
     assert "供水" in lexicon().plan_terms("家里水龙头的水从哪来？") and "边界" in lexicon().plan_terms("那条界线怎么划？")
     uses = Vocabulary.from_terms(["村庄"], "村庄分为五类")
     assert "村庄" in analyse("村子分成几类？", uses).search_text
