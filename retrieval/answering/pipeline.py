@@ -209,6 +209,8 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
         best = next((c for c in ok if c.score >= low and any(x.passage.id == top for x in c.citations)), None)
     if best is None:
         best = as_many_as_asked(frame, ok, hits)
+    if best is None:
+        best = names_the_thing_asked(frame, ok, hits)
     if best is not None:
         best = fuller(frame, best, [c for c in ok if c.score >= threshold])
         where = located_by_heading(frame, best)
@@ -253,6 +255,21 @@ def as_many_as_asked(frame: QuestionFrame, ok: list[Candidate], hits: Sequence[H
 
     return next((c for c in ok if c.source in ("list", "outline") and c.citations and near_top(c)
                  and (len(c.entities) if c.source == "list" else names_listed(c.text)) == many), None)
+
+
+# 有没有X, 是不是有X: whether the plan has the thing X (the words after the cue, up to a particle)
+_HAS_THING = re.compile(r"(?:有没有|是不是有|有无)(?:规划|建设|新建|建|修)?([\u4e00-\u9fff]{2,8}?)(?=[啊呀呢吗？?，,。]|$|可以|能)")
+
+
+def names_the_thing_asked(frame: QuestionFrame, ok: list[Candidate], hits: Sequence[Hit]) -> Candidate | None:
+    """``平泉是不是有高铁站``: a valid quote from one of the top three hits that names the very thing asked
+    about says that the plan has it, however low it scores."""
+    m = _HAS_THING.search(frame.text) if frame.answer_type == "yesno" else None
+    if m is None:
+        return None
+    top = {h.passage.id for h in hits[:3]}
+    return next((c for c in ok if c.source == "text" and c.citations and c.citations[0].passage.id in top
+                 and m.group(1) in c.text), None)
 
 
 def fuller(frame: QuestionFrame, best: Candidate, ok: list[Candidate]) -> Candidate:

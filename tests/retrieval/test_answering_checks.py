@@ -901,3 +901,16 @@ def test_a_list_of_as_many_things_as_asked_answers_however_low_it_scores() -> No
     assert as_many_as_asked(analyse("村庄分成哪些类型？"), [outline], hits) is None  # no number asked
     far = [Hit(Passage("x", "a", "7", "7", "7", ("7 交通",), "道路", 0, 2), 1.0, 1, 1, 1.0, 0.3, 0.4)]
     assert as_many_as_asked(analyse("村庄分成哪三种类型？"), [outline], far) is None  # not near the top hits
+
+
+def test_whether_the_plan_has_a_thing_is_answered_by_a_top_quote_that_names_it() -> None:
+    from retrieval.answering.pipeline import names_the_thing_asked
+
+    station = _quoted("发挥甲站的核心带动能力，打造高品质新区。")
+    other = _quoted("以通用机场、普速铁路为骨干，构建交通网络。")
+    hits = [Hit(c.citations[0].passage, 1.0, 1, 1, 1.0, 0.3, 0.4) for c in (station,)]
+    assert names_the_thing_asked(analyse("县里是不是有甲站啊？"), [other, station], hits) is station
+    assert names_the_thing_asked(analyse("县里有没有共享单车？"), [other, station], hits) is None  # never named
+    assert names_the_thing_asked(analyse("甲站在哪里？"), [station], hits) is None  # not whether it has one
+    far = [Hit(Passage("x", "a", "7", "7", "7", ("7 交通",), "道路", 0, 2), 1.0, 1, 1, 1.0, 0.3, 0.4)]
+    assert names_the_thing_asked(analyse("县里是不是有甲站啊？"), [station], far) is None  # not a top hit
