@@ -96,6 +96,8 @@ def test_residents_words_reach_the_plans_terms_only_where_the_plan_uses_them() -
     assert "中心村" in lexicon().plan_terms("镇里哪几个村是带动周边的核心村？")
     assert "中学" in lexicon().plan_terms("还要新建哪所高中？")
     assert "蓝线" in lexicon().plan_terms("盖房离河道管理线要退多远？")
+    assert "生态修复" in lexicon().plan_terms("开山挖矿留下的坑怎么办？")  # written from the genre, not from questions
+    assert "城中村" in lexicon().plan_terms("城里头的村子要改造吗？")
     assert "供水" in lexicon().plan_terms("家里水龙头的水从哪来？") and "边界" in lexicon().plan_terms("那条界线怎么划？")
     uses = Vocabulary.from_terms(["村庄"], "村庄分为五类")
     assert "村庄" in analyse("村子分成几类？", uses).search_text
