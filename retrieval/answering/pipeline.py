@@ -262,7 +262,7 @@ _HAS_THING = re.compile(r"(?:有没有|是不是有|有无)(?:规划|建设|新�
 
 
 def names_the_thing_asked(frame: QuestionFrame, ok: list[Candidate], hits: Sequence[Hit]) -> Candidate | None:
-    """``平泉是不是有高铁站``: a valid quote from one of the top three hits that names the very thing asked
+    """``县里是不是有高铁站``: a valid quote from one of the top three hits that names the very thing asked
     about says that the plan has it, however low it scores."""
     m = _HAS_THING.search(frame.text) if frame.answer_type == "yesno" else None
     if m is None:

@@ -529,7 +529,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         # is not: 甲 is one of the names)
         out.append("no place for it")  # 中学建在哪 is not answered by 新建中学一所
     if _ASKS_FROM.search(frame.search_text) and c.source in ("text", "indicator", "list") and not _SOURCE.search(c.text):
-        out.append("no source for it")  # 天然气从哪儿接过来 is not answered by 燃气气化率达到85%
+        out.append("no source for it")  # 天然气从哪儿接过来 is not answered by the gas coverage rate
     which = pointed(frame)
     if which and c.source in ("text", "indicator", "list", "entity"):
         named = [n for h in which[0] if counts(h[-2:], c.text) for n in [names_for(h[-2:], c.text)]]
@@ -545,7 +545,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
                     for clause in re.split(r"[，,。；;：:]", c.text)
                     for m in re.finditer(rf"({_NUMERAL}+)[类种个项处座条所片级]", clause)):
         # (培育甲小镇和乙小镇2个特色小镇 names them in the clause that counts them)
-        out.append("a count, not the names")  # 分成哪五种类型 is not answered by 形成5类村庄的发展指引
+        out.append("a count, not the names")  # 分成哪五种类型 is not answered by 形成5类村庄 alone
     head = _counted_head(frame)
     # (a list too, for an English question: its head is the glossary's genre term, not a resident's paraphrase)
     if head and (c.source in ("text", "indicator") or (c.source == "list" and frame.lang == "en")) \
