@@ -294,7 +294,7 @@ _ASKS_WHERE = re.compile(r"(?:建|设|选址|位于|坐落|落|布置|安排)在
                          r"(?:哪里|哪儿|何处|哪[个些一]?(?:位置|地方|地段|片|带|组|村|镇|乡))|"
                          r"什么位置|什么地方|选址在哪|\bwhere\b|\blocated\b", re.I)
 # A question for where a supply comes from (天然气从哪儿接过来, 水是从哪里引来的): answered by a source said as one.
-_ASKS_FROM = re.compile(r"从哪(?:里|儿|个|条)?[^，,。？?]{0,6}?(?:来|接|引|调|输)|来自哪|源头在哪|\bwhere\b.*\bcomes? from\b", re.I)
+_ASKS_FROM = re.compile(r"从哪(?:里|儿|个|条)?[^，,。？?]{0,6}?(?:来|接|引|调|输)|来自哪|源头在哪|\bwhere\b[^?]{0,60}?\bcomes? from\b", re.I)
 _SOURCE = re.compile(r"[水气]源|来源|来自|引自|源于|接入|引入|引水|取水|调水|输水|输气|气源|支线|干线|管道|管网|水库|河|江|湖|泉|[\u4e00-\u9fff]{1,6}线")
 _LOCATIVE = re.compile(r"位于|坐落|选址|[东南西北][部侧面边]|[东南西北]{2}|城[东南西北]|周边|附近|沿线|沿[河江路线]|境内|之间|交汇|"
                        r"毗邻|紧邻|临近|一带|片区|[镇乡村区县]域?内|[路街]口|[（(][^）)]*[镇乡村][）)]|"

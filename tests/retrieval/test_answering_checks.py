@@ -886,6 +886,8 @@ def test_where_a_supply_comes_from_is_answered_by_a_source() -> None:
     assert "no source for it" not in problems(frame, _quoted("燃气设施：推进落实甲乙线丙县支线燃气管道建设。"))
     assert "no source for it" not in problems(analyse("镇区的水是从哪里引来的？"), _quoted("镇区由甲水厂供水，水源为乙水库。"))
     assert "no source for it" not in problems(analyse("镇区燃气气化率要达到多少？"), _quoted("镇区燃气气化率达到85%。"))
+    gas = analyse("Where does the town's piped gas come from?")
+    assert "no source for it" in problems(gas, _quoted("燃气与通信：镇区燃气气化率达到85%。"))
 
 
 def test_a_list_of_as_many_things_as_asked_answers_however_low_it_scores() -> None:
