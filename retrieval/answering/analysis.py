@@ -108,6 +108,7 @@ def topic_of(text: str, lang: str, tokenizer: object = None) -> str:
 _PLACE_SUFFIX = "村屯庄寨营"
 _PRONOUNS = "咱俺我你他她您"  # spoken before a place name (咱村, 俺们镇)
 _NOT_A_NAME = re.compile(r"[类个些级种哪几多每各该本这那要是在的会能将被把有还没不]")  # measure, question, function words
+_COMMON_NOUN = "子里民内"  # 村子, 村里, 村民, 村内: the suffix starts a common noun, not a name's end
 
 
 def unknown_places(text: str, unseen: tuple[str, ...], occurs: object) -> tuple[str, ...]:
@@ -119,7 +120,7 @@ def unknown_places(text: str, unseen: tuple[str, ...], occurs: object) -> tuple[
         if i < 0 or not _CJK.match(w):
             continue
         ends = [j for j in range(i + len(w), min(len(text), i + len(w) + 3) + 1)
-                if text[j - 1] in _PLACE_SUFFIX and j - i >= 3]
+                if text[j - 1] in _PLACE_SUFFIX and j - i >= 3 and (j == len(text) or text[j] not in _COMMON_NOUN)]
         if ends and text[i] not in _PLACE_SUFFIX + "省市县区镇乡" and not _NOT_A_NAME.search(text[i:ends[-1]]) and not occurs(text[i:ends[-1]]):  # type: ignore[operator]
             name = text[i:ends[-1]]
             if name[0] in _PRONOUNS:  # 咱甲庄村 is 咱 + the village's name
@@ -171,8 +172,10 @@ def unnamed_kinds(unseen: tuple[str, ...], vocab: Vocabulary, tokenizer: object,
             parts.append(t)
             i += len(t)
         if i == len(w) and len(parts) >= 2 and vocab.occurs(parts[-1]) and w + "的" not in topic_text \
-                and parts[-1] not in generic_heads():
-            out.append(tuple(parts))  # (``重点保护的文物古迹``: the compound modifies what is asked)
+                and parts[-1] not in generic_heads() and not vocab.occurs("".join(reversed(parts))):
+            # (``重点保护的文物古迹``: the compound modifies what is asked; 工程建设 is the plan's 建设工程,
+            # its words the other way round)
+            out.append(tuple(parts))
     return tuple(out)
 
 

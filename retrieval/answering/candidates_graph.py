@@ -315,6 +315,8 @@ def list_candidates(frame: QuestionFrame, kb: FactBase, plan: str, rank: Rank) -
             count = ""
         text = sentence(f"{lead}{count}" + "、".join(labels))
     others = [e for e in kb.mentioned(frame.search_text if english else frame.text, plan, rank=rank) if e.label != word]
+    if kinds == ("SpatialStructure",):  # the structure named by its formula (“一廊、三区”具体指什么), or the
+        others = [e for e in others if e not in ents and e.label not in text]  # place it lies in, is not a member
     named = any(e.kind in kinds for e in others) or (frame.answer_type not in ("list", "count") and bool(others))
     # a question that names one member asks about that member, not for the whole class
     fit = 0.2 if named else 1.0 if frame.answer_type in ("list", "count") else 0.5

@@ -382,12 +382,20 @@ _NEAR_END = re.compile(r"近期期末|近期末|\bby the end of the near term")
 _ASKS = re.compile(r"多少|几|哪|什么|啥|多[大高长远宽深少重]|怎么|怎样|如何|是否|有没有|能不能|会不会|是不是|吗")
 
 
+# two things asked of at once, each on its own (永久基本农田和生态保护红线各是多少, 甲与乙分别有多大)
+_EACH = re.compile(r"(?P<pre>.*?)(?P<a>[^\s\W的和与及]{2,12})(?:和|与|及|以及)(?P<b>[^\s\W的和与及]{2,12})(?:各|分别)(?P<rest>"
+                   r"(?:是|有|为|占|达到?)?(?:多少|多大|多长|多高|几[个处项座所条]?)\w{0,6})")
+
+
 def question_parts(text: str) -> list[str]:
     """The parts of a question that asks two things in clauses of its own (最多能盖几层、多高; 幼儿园建在哪个组，
     有几个班): each later part with the words before the first part's question word (its subject). One part
     (no split) where it asks one thing."""
     clauses = [c for c in re.split(r"[，,、？?；;]", text) if c.strip()]
     asking = [c for c in clauses if _ASKS.search(c)]
+    m = _EACH.fullmatch(text.rstrip("？?。 "))
+    if m and len(clauses) == 1:  # 甲和乙各是多少: 甲是多少, 乙是多少 (the words before and after shared)
+        return [m["pre"] + m["a"] + m["rest"], m["pre"] + m["b"] + m["rest"]]
     if len(asking) < 2 or len(asking) > 3 or len(asking) != len(clauses):
         return [text]
     head = asking[0][:_ASKS.search(asking[0]).start()]  # type: ignore[union-attr]

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 MAX_TERM = 6
 _QUESTION_CHARS = re.compile(r"[几哪啥吗呢么谁怎咋多少]")
 COMMON_FREQ = 20  # jieba dictionary frequency above which a written word is an ordinary word, not a slip
@@ -38,6 +39,7 @@ class Vocabulary:
     terms: set[str] = field(default_factory=set)
     protected: frozenset[str] = frozenset()  # the jurisdiction's names: 甲山 + 种 is not a slip of 甲山镇
     _spelled: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
+    _sounds: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_terms(cls, terms: Iterable[str], corpus: str, common: Mapping[str, int] | None = None) -> Vocabulary:
@@ -77,7 +79,20 @@ class Vocabulary:
             found = {t for i in range(len(window))
                      for t in self.by_mask.get(window[:i] + "*" + window[i + 1:], ())
                      if t != window and _initial(t[i]) == _initial(window[i])}
+        if len(window) == 3 and not found:  # a word and a one-character noun the segmenter splits off (隐患点)
+            found = {window[:k] + c + window[k + 1:] for k, rest in ((2, window[:2]), (0, window[1:]))
+                     if rest in self.terms for c in self.sounds_like(window[k])
+                     if self.occurs(window[:k] + c + window[k + 1:])}
         return found.pop() if len(found) == 1 else None
+
+    def sounds_like(self, char: str) -> list[str]:
+        """The plan's characters that sound like ``char`` (toneless pinyin), other than itself."""
+        if self._sounds is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for c in sorted(set(_CJK_CHAR.findall(self.corpus))):
+                index[char_pinyin(c)].append(c)
+            self._sounds = index
+        return [c for c in self._sounds.get(char_pinyin(char), ()) if c != char]
 
 
 def _initial(c: str) -> str:

@@ -125,6 +125,7 @@ def counted(text: str) -> str | None:
 # (a number, not 几) and asks which or where they are.
 _POINTED = re.compile(r"那?([一二两三四五六七八九十百\d]*)\s*[项处个座所条家类]([^\s\W\d哪几个和与及或]{2,14}?)"
                       r"(?=具体|分别|到底|究竟|是|叫|都|有|在|位于|建|设|落|坐|分布|呢|吗|啊|完整|名单|[？?，,。]|$)")
+_LEAD_WORD = re.compile(r"(?:具体|分别|到底|究竟)$")
 _WHICH_ONE = re.compile(r"([^\s\W\d的哪几个和与及或是]{2,14}?)(?:具体|到底|究竟)?是哪(一?)[项个处座所条家]")
 ASKS_WHICH = re.compile(r"是什么|是啥|是哪|叫什么|叫啥|名字|名称|具体|分别|\bwhich\b|\bnames?\b")  # which one it is
 _ASKS_IDENTITY = re.compile(ASKS_WHICH.pattern + r"|哪些|哪几|哪里|哪儿|在哪|什么位置|选址|名单|\bwhere\b|\blist\b", re.I)
@@ -197,7 +198,7 @@ def pointed(frame: QuestionFrame) -> tuple[tuple[str, ...], int] | None:
         return (terms[-1][-2:],), int(word) if word.isdigit() else _EN_NUMBER[word]
     for m in _POINTED.finditer(frame.text):
         if (m.group(1) or frame.text[m.start()] == "那") and not ASKS_WHICH.fullmatch(m.group(2)):
-            noun = m.group(2)
+            noun = _LEAD_WORD.sub("", m.group(2))  # 两条带分别是什么: the noun is 带
             terms = lexicon().plan_terms(noun)  # the plan's term for a resident's word (非遗 → 非物质文化遗产)
             return tuple(dict.fromkeys([noun, *terms])), _cn_int(m.group(1))
     m = _WHICH_ONE.search(frame.text)  # 国家级非物质文化遗产是哪一项: one, named after it
@@ -258,6 +259,11 @@ def names_for(head: str, text: str) -> int:
     return max(found)
 
 
+def _spells_out(head: str, text: str) -> bool:
+    """``text`` says what a counted element of a structure is (``“两带”指甲带和乙带``, ``两带：…``)."""
+    return bool(re.search(rf"[“\"‘]?{_NUMERAL}+{re.escape(head)}[”\"’]?(?:指|即|是指|包括|为|：|:)", text))
+
+
 def names_listed(text: str) -> int:
     """How many names ``text`` enumerates: the longest run ``甲、乙、丙`` of items without a digit, the
     parenthesised names (``国家级1项（剪纸技艺）``), or the short lines of a list."""
@@ -296,7 +302,7 @@ _ASKS_WHERE = re.compile(r"(?:建|设|选址|位于|坐落|落|布置|安排)在
 # A question for where a supply comes from (天然气从哪儿接过来, 水是从哪里引来的): answered by a source said as one.
 _ASKS_FROM = re.compile(r"从哪(?:里|儿|个|条)?[^，,。？?]{0,6}?(?:来|接|引|调|输)|来自哪|源头在哪|\bwhere\b[^?]{0,60}?\bcomes? from\b", re.I)
 _SOURCE = re.compile(r"[水气]源|来源|来自|引自|源于|接入|引入|引水|取水|调水|输水|输气|气源|支线|干线|管道|管网|水库|河|江|湖|泉|[\u4e00-\u9fff]{1,6}线")
-_LOCATIVE = re.compile(r"位于|坐落|选址|[东南西北][部侧面边]|[东南西北]{2}|城[东南西北]|周边|附近|沿线|沿[河江路线]|境内|之间|交汇|"
+_LOCATIVE = re.compile(r"位于|坐落|选址|分布[在于]|集中在|[东南西北两沿][岸麓]|[东南西北][部侧面边]|[东南西北]{2}|城[东南西北]|周边|附近|沿线|沿[河江路线]|境内|之间|交汇|"
                        r"毗邻|紧邻|临近|一带|片区|[镇乡村区县]域?内|[路街]口|[（(][^）)]*[镇乡村][）)]|"
                        r"[\u4e00-\u9fff]{1,3}组(?![级织成合建])|"
                        r"在[\u4e00-\u9fff]{2,6}?(?:镇|乡|村|街道|园区)(?![级域村])")  # a village group (上田组), not 组级道路
@@ -533,7 +539,7 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     which = pointed(frame)
     if which and c.source in ("text", "indicator", "list", "entity"):
         named = [n for h in which[0] if counts(h[-2:], c.text) for n in [names_for(h[-2:], c.text)]]
-        if named and max(named) < min(which[1], 2):
+        if named and max(named) < min(which[1], 2) and not any(_spells_out(h[-2:], c.text) for h in which[0]):
             out.append("a count, not the names")  # 2项国家级非物质文化遗产 does not say which they are
         elif c.source not in ("list", "entity") and not _about_noun(which[0], c.text):
             out.append("not the things asked")  # the 文物保护单位 beside them are not the 非遗 asked for

@@ -1,0 +1,98 @@
+"""Question forms and passage forms of the genre that the answering core reads (each with a negative):
+村子 as a common noun, a structure's counted element and what it is, a structure named by its formula,
+compounds in the other word order, two things asked with 各/分别, where something lies, a slipped
+one-character noun, and timetables and shop prices out of scope."""
+
+from __future__ import annotations
+
+from ingest.records import Fact, Passage
+from retrieval.answering.analysis import analyse, unknown_places
+from retrieval.answering.types import Candidate, Citation
+from retrieval.answering.typos import Vocabulary, correct
+from retrieval.answering.verify import pointed, problems
+from retrieval.facts import FactBase
+from tests.retrieval.answering_kb import PLANS
+
+
+def _quoted(text: str) -> Candidate:
+    p = Passage("p", "a", "1", "1", "1 规划", ("规划",), text, 0, len(text))
+    return Candidate("text", text, [Citation(p, text)], "a")
+
+
+def test_a_village_suffix_that_begins_a_common_noun_ends_no_name() -> None:
+    never = lambda n: False  # noqa: E731 - the plan names no place here
+    assert unknown_places("听说村子要搬迁，是真的吗", ("听说",), never) == ()  # 听说 + 村子, not 听说村
+    assert unknown_places("听说村里要修路", ("听说",), never) == ()
+    assert unknown_places("听说王庄村要搬迁", ("王庄",), never) == ("王庄村",)  # a name the plan never uses
+
+
+def test_a_structures_counted_element_is_answered_where_the_text_says_what_it_is() -> None:
+    frame = analyse("“一心两带四片”格局里的两条带分别是什么？")
+    assert pointed(frame) is not None and pointed(frame)[0][0] == "带"  # type: ignore[index]  # not 带分别
+    spelled = _quoted("构建“一心两带四片”的总体格局。“一心”指县城；“两带”指甲河发展带和乙山旅游带；“四片”指四个片区。")
+    assert "a count, not the names" not in problems(frame, spelled)
+    assert "not the things asked" not in problems(frame, spelled)
+    formula = _quoted("构建“一心两带四片”的总体格局。")  # counts the belts, says not which they are
+    assert "a count, not the names" in problems(frame, formula)
+
+
+def _structure_kb() -> FactBase:
+    text = "中心城区空间结构：构建“一廊、三区”的中心城区空间格局。"
+    p = Passage("s1", "a", "6.1", "6.1", "6.1 中心城区空间结构", ("中心城区", "6.1 中心城区空间结构"), text, 0, len(text))
+    i = text.index("一廊、三区")
+    facts = [Fact("SpatialStructure", "一廊、三区", "一廊、三区", "s1", "构建“一廊、三区”的中心城区空间格局", 10, len(text) - 1,
+                  (("scope", "中心城区"),)),
+             Fact("Town", "东坡镇", "东坡镇", "s1", text[i:i + 5], i, i + 5, ())]
+    return FactBase(facts, [p], PLANS)
+
+
+def test_a_structure_named_by_its_formula_or_its_place_is_not_a_member_asked_about() -> None:
+    from retrieval.answering.candidates_graph import list_candidates
+
+    kb = _structure_kb()
+    (c,) = list_candidates(analyse("中心城区“一廊、三区”的空间结构具体指什么？"), kb, "a", {"s1": 0})
+    assert "asks about a member" not in c.violations and c.features["named"] == 0.0
+    (other,) = list_candidates(analyse("东坡镇“一廊、三区”的空间结构具体指什么？"), kb, "a", {"s1": 0})
+    assert other.features["named"] == 1.0  # a place the structure's text does not speak of
+
+
+def test_a_compound_in_the_plans_other_word_order_is_not_another_kind() -> None:
+    from ingest.tokenize import make_tokenizer
+    from retrieval.answering.analysis import unnamed_kinds
+
+    tok = make_tokenizer(["工程建设", "建设工程", "户籍人口"])
+    vocab = Vocabulary.from_terms({"工程", "建设", "人口"}, "建设工程选址应避开断裂带。全县常住人口18万人。")
+    assert unnamed_kinds(("工程建设",), vocab, tok, "工程建设选址要避开哪些区域") == ()  # the plan's 建设工程
+    assert unnamed_kinds(("户籍人口",), vocab, tok, "户籍人口是多少") == (("户籍", "人口"),)
+
+
+def test_two_things_asked_of_at_once_with_each_are_asked_one_by_one() -> None:
+    from retrieval.answering.pipeline import question_parts
+
+    assert question_parts("青岚县划定的永久基本农田和生态保护红线各是多少？") == [
+        "青岚县划定的永久基本农田是多少", "青岚县划定的生态保护红线是多少"]
+    assert question_parts("中心村和一般村分别有几个？") == ["中心村有几个", "一般村有几个"]
+    assert question_parts("永久基本农田和生态保护红线是什么关系？") == ["永久基本农田和生态保护红线是什么关系？"]
+
+
+def test_where_a_thing_lies_is_said_by_where_it_is_spread() -> None:
+    frame = analyse("永久基本农田集中在什么位置？")
+    assert "no place for it" not in problems(frame, _quoted("全村划定永久基本农田1412.6亩，集中分布在桂水西岸的大垅田片。"))
+    assert "no place for it" in problems(frame, _quoted("全村划定永久基本农田1412.6亩。"))
+
+
+def test_a_slipped_one_character_noun_after_a_plan_word_is_repaired_where_the_plan_writes_it() -> None:
+    from ingest.tokenize import make_tokenizer
+
+    tok = make_tokenizer()
+    corpus = "村内现有地质灾害隐患点2处。"
+    vocab = Vocabulary.from_terms({"地质灾害", "隐患"}, corpus)
+    assert correct("村里有几处地质灾害隐患典", vocab, tok)[1] == (("隐患典", "隐患点"),)
+    assert correct("村里有几处地质灾害隐患区", vocab, tok)[1] == ()  # 区 sounds like no character of 隐患点
+
+
+def test_timetables_and_what_a_shop_charges_are_out_of_scope_but_a_project_cost_is_not() -> None:
+    assert analyse("县城到省城的高铁一天有几趟？").out_of_scope
+    assert analyse("在哪里能买到正宗的砚台？大概多少钱？").out_of_scope
+    assert analyse("高铁站规划建在哪里？").out_of_scope is None
+    assert analyse("村里修这条路要花多少钱？").out_of_scope is None
