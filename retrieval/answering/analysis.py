@@ -39,7 +39,7 @@ class QuestionFrame:
     out_of_scope: str | None = None
     scope: str | None = None  # "Urban" | "Rural": the question speaks of towns or of villages only
     unseen: tuple[str, ...] = ()  # content words of the question that the plan never uses
-    unknown_places: tuple[str, ...] = ()  # village names in the question that the plan never uses
+    unknown_places: tuple[str, ...] = ()  # village names, and things of the genre, in the question that the plan never uses
     quantity: tuple[str, ...] = ()  # units that can state the asked-for quantity (empty: any)
     subjects: tuple[tuple[str, ...], ...] = ()  # names of each entity the question asks about (not the plan's)
     jurisdiction: tuple[str, ...] = ()  # the plan's own place names (what every sentence of it is about)
@@ -129,6 +129,15 @@ def unknown_places(text: str, unseen: tuple[str, ...], occurs: object) -> tuple[
                     continue
             out.append(name)
     return tuple(dict.fromkeys(out))
+
+
+def unknown_things(text: str, occurs: object) -> tuple[str, ...]:
+    """The things of the genre (``lexicon/genre_things.tsv``) that ``text`` names and the plan never
+    speaks of by any of their names (``殡仪馆`` in a plan without 殡仪馆, 殡葬服务中心, 火葬场 …)."""
+    from retrieval.answering.lexicon import lexicon
+
+    return tuple(line[0] if line[0] in text else next(n for n in line if n in text)
+                 for line in lexicon().things_named(text) if not any(occurs(n) for n in line))  # type: ignore[operator]
 
 
 def unseen_terms(topic: str, vocab: Vocabulary, tokenizer: object) -> tuple[str, ...]:

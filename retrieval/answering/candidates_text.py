@@ -141,6 +141,9 @@ def text_candidates(frame: QuestionFrame, hits: Sequence[Hit], extra: Sequence[H
     return cands
 
 
+OUTLINE_PART = 80  # characters of a part's own text said after its heading
+
+
 def outline_candidates(frame: QuestionFrame, kb: FactBase, hits: Sequence[Hit]) -> list[Candidate]:
     """``X包括哪些``: the subsection headings of the best-ranked numbered section the question names."""
     if frame.answer_type not in ("list", "overview", "count") or not hits:
@@ -170,6 +173,10 @@ def outline_candidates(frame: QuestionFrame, kb: FactBase, hits: Sequence[Hit]) 
         firsts = list({p.heading: p for p in reversed(children)}.values())[::-1]
         cites = [Citation(p, p.text[:80]) for p in firsts]
         text = sentence(f"{title}包括：" + "；".join(shown))
+        if all(x in frame.text for x in shown):  # the question names the parts (“一带两区”分别是啥): what each is
+            said = [re.sub(r"\s*\n\s*", "，", p.text.strip()).rstrip("。；; ") for p in firsts]
+            text = sentence(f"{title}：" + "；".join(f"{x}：{t[:OUTLINE_PART]}" for x, t in zip(shown, said, strict=False)))
+            cites = [Citation(p, p.text[:OUTLINE_PART]) for p in firsts]
         asked = asked_noun(frame)
         # 南城区培育哪几类产业 is not answered by the districts' list: it asks for other things than its parts
         other = asked is not None and asked not in text and not any(x.endswith(asked[-1]) for x in shown)

@@ -29,6 +29,18 @@ class Lexicon:
     glossary: dict[str, str]
     quantity_kinds: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = ()
     everyday: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = ()  # resident words → plan terms
+    things: tuple[tuple[str, ...], ...] = ()  # the names of one thing a plan may or may not speak of
+
+    @functools.cached_property
+    def _thing_names(self) -> tuple[re.Pattern[str], dict[str, int]]:
+        names = {n: i for i, line in enumerate(self.things) for n in line}
+        alternation = "|".join(map(re.escape, sorted(names, key=len, reverse=True))) or r"(?!x)x"
+        return re.compile(alternation), names
+
+    def things_named(self, text: str) -> list[tuple[str, ...]]:
+        """The things ``text`` names (longest name first), each as all of its names."""
+        pattern, names = self._thing_names
+        return [self.things[i] for i in dict.fromkeys(names[m.group(0)] for m in pattern.finditer(text))]
 
     def plan_terms(self, text: str) -> list[str]:
         """The plan terms of the everyday words in ``text`` that ``text`` does not already use."""
@@ -67,4 +79,5 @@ def lexicon() -> Lexicon:
         glossary={en.lower(): zh for en, zh in rows("glossary.tsv")},
         quantity_kinds=tuple((k, _rx(c), tuple(u.split())) for k, c, u in rows("quantity_kinds.tsv")),
         everyday=tuple((_rx(w), tuple(t.split())) for w, t in rows("everyday.tsv")),
+        things=tuple(tuple(r[0].split("|")) for r in rows("genre_things.tsv")),
     )

@@ -16,6 +16,7 @@ from retrieval.answering.analysis import (
     analyse,
     normalise,
     unknown_places,
+    unknown_things,
     unnamed_kinds,
     unseen_terms,
 )
@@ -181,11 +182,14 @@ def candidates(frame: QuestionFrame, kb: FactBase, plan: str, hits: Sequence[Hit
     total = sum((weights or {}).values())
     words = [t for t in weights or {} if not t.isdigit()] or list(weights or {})  # (35 of 35千伏: a figure)
     key = max(words, key=weights.__getitem__) if weights else None  # the topic's rarest word in the plan
+    singles = [w for w in frame.topic.split() if len(w) == 1 and "\u4e00" <= w <= "\u9fff"]
     for c in out:
         said = c.text + "".join(h for cit in c.citations[:1] for h in cit.passage.path)  # its heading says too
         c.features["idf_match"] = sum(w for t, w in (weights or {}).items() if states(t, said)) / total if total else 0.0
         c.features["key_match"] = 1.0 if key is None or states(key, said) else 0.0
         c.features["no_topic"] = 1.0 if c.source in ("text", "indicator") and not c.features["idf_match"] else 0.0
+        # the plan knows topic words the candidate says none of, nor any one-character word of the topic (镇, 乡)
+        c.features["off_topic"] = 1.0 if c.features["no_topic"] and total and not any(w in said for w in singles) else 0.0
     return out
 
 
@@ -253,8 +257,14 @@ def as_many_as_asked(frame: QuestionFrame, ok: list[Candidate], hits: Sequence[H
         outlined = p.path[:-1] if c.source == "outline" and len(p.path) > 1 else p.path  # (it cites its first part)
         return any(h.passage.id == p.id or h.passage.path[:len(outlined)] == outlined for h in hits[:3])
 
-    return next((c for c in ok if c.source in ("list", "outline") and c.citations and near_top(c)
-                 and (len(c.entities) if c.source == "list" else names_listed(c.text)) == many), None)
+    def quoted(c: Candidate) -> bool:  # the thing the question quotes (“三区联动”说的是哪三个区), whatever its rank
+        return c.source == "entity" and any(f"“{e.label}”" in frame.text or f"「{e.label}」" in frame.text
+                                            for e in c.entities)
+
+    return next((c for c in ok if c.citations and (
+        (c.source in ("list", "outline") and near_top(c)
+         and (len(c.entities) if c.source == "list" else names_listed(c.text)) == many)
+        or (quoted(c) and names_listed(c.text) == many))), None)
 
 
 # 有没有X, 是不是有X: whether the plan has the thing X (the words after the cue, up to a particle)
@@ -480,7 +490,8 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     unseen = tuple(w for w in never if not lex.plan_terms(w))
     frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects, jurisdiction=tuple(sorted(own)),
                     kinds=unnamed_kinds(never, vocab, ctx.tokenizer, frame.text),
-                    unknown_places=unknown_places(frame.text, unseen, vocab.occurs))
+                    unknown_places=unknown_places(frame.text, unseen, vocab.occurs)
+                    + (unknown_things(frame.text, vocab.occurs) if frame.lang == "zh" else ()))
     frame = replace(frame, measures=named_measures(frame, kb, target), pointed=pointed_districts(frame.text, kb, target))
     frame = period_year(frame, meta)
     k = max(top_k, 5)  # (the fusion as deep as for k hits: the extra hits do not change the top ones)

@@ -62,6 +62,7 @@ def candidate_features(frame: QuestionFrame, c: Candidate, q: dict[str, float], 
         f[k] = float(c.features.get(k, 0.0))
     f["key_match"] = float(c.features.get("key_match", 1.0))  # for verification, not weighted
     f["both"] = float(c.features.get("both", 0.0))  # states the current figure and the target (not weighted)
+    f["off_topic"] = float(c.features.get("off_topic", 0.0))  # for verification, not weighted
     f["top_coverage"], f["top_cosine"] = q["top_coverage"], q["top_cosine"]
     f["in_top3"] = 1.0 if any(cit.passage.id in top3 for cit in c.citations) else 0.0
     f["type_fit"] = TYPE_FIT.get(frame.answer_type, {}).get(c.source, 0.0)

@@ -476,6 +476,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
         out.append("unknown subject")  # asked about a place the plan never names: it cannot state it
     if not c.citations:
         out.append("no citation")
+    if c.features.get("off_topic"):
+        out.append("off the topic")  # 高铁站周边打造成什么 is not answered by the water supply rates
     if frame.unseen and set(frame.topic.split()) <= set(frame.unseen) \
             and (frame.lang == "zh" or all(w in frame.text for w in frame.unseen)):
         # every word of the topic is one the plan never uses, as the resident wrote it (not the glossary's
@@ -527,7 +529,8 @@ def problems(frame: QuestionFrame, c: Candidate) -> list[str]:
     if _ASKS_WHEN.search(frame.search_text) and c.source in ("text", "indicator", "list", "entity") \
             and not (_TIME.search(c.text) and c.features.get("key_match", 1.0)):
         out.append("no date for it")  # 卫生院扩建什么时候完工 is not answered by a list of near-term projects without it
-    if _ASKS_WHERE.search(frame.search_text) and c.source in ("text", "indicator", "list") \
+    if _ASKS_WHERE.search(frame.search_text) and not _ASKS_FROM.search(frame.search_text) \
+            and c.source in ("text", "indicator", "list") \
             and not _LOCATIVE.search(c.text) and not _place_heading(c) \
             and not ((re.search("几|多少", frame.text) or _EACH_IS.search(c.text)) and names_listed(c.text) >= 2
                      and not _among_the_named(frame.text, c.text)):

@@ -5,6 +5,8 @@ one-character noun, and timetables and shop prices out of scope."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from ingest.records import Fact, Passage
 from retrieval.answering.analysis import analyse, unknown_places
 from retrieval.answering.types import Candidate, Citation
@@ -96,3 +98,83 @@ def test_timetables_and_what_a_shop_charges_are_out_of_scope_but_a_project_cost_
     assert analyse("在哪里能买到正宗的砚台？大概多少钱？").out_of_scope
     assert analyse("高铁站规划建在哪里？").out_of_scope is None
     assert analyse("村里修这条路要花多少钱？").out_of_scope is None
+
+
+def test_a_quote_that_says_none_of_the_topic_words_the_plan_knows_is_off_the_topic() -> None:
+    from retrieval.answering.pipeline import candidates
+    from retrieval.search import Hit
+    from tests.retrieval.answering_kb import factbase
+
+    kb = factbase()
+    hits = [Hit(kb.passages["pa1"], 1.0, 1, 1, 1.0, 0.3, 0.4)]  # the population figures
+    asked = analyse("高铁站周边以后打造成什么？")
+    off = [c for c in candidates(asked, kb, "a", hits, {"高铁": 3.0, "周边": 3.0}) if c.source == "text"]
+    assert off and all(c.features["off_topic"] == 1.0 for c in off)
+    assert "off the topic" in problems(asked, dataclasses.replace(off[0], features={**off[0].features}))
+    unknown = [c for c in candidates(asked, kb, "a", hits, {}) if c.source == "text"]
+    assert all(c.features["off_topic"] == 0.0 for c in unknown)  # the plan knows none of its words: no verdict
+    towns = dataclasses.replace(analyse("一共有多少个镇？"), topic="一共 镇")  # as the tokenizer splits it
+    said = [c for c in candidates(towns, kb, "a", [Hit(kb.passages["pa2"], 1.0, 1, 1, 1.0, 0.3, 0.4)], {"一共": 1.0})
+            if c.source == "text"]
+    assert said and all(c.features["off_topic"] == 0.0 for c in said)  # says 镇, a word of the topic
+
+
+def test_the_quoted_thing_whose_members_are_as_many_as_asked_answers_whatever_its_rank() -> None:
+    from retrieval.answering.pipeline import as_many_as_asked
+    from retrieval.search import Hit
+
+    text = "三区联动：包括甲产业区、乙产业区、丙产业区。"
+    p = Passage("e1", "a", "2.2", "2.2", "2.2 总体格局", ("2.2 总体格局",), text, 0, len(text))
+    fact = Fact("Structure", "三区联动", "三区联动", "e1", text, 0, len(text), ())
+    kb = FactBase([fact], [p], PLANS)
+    entity = Candidate("entity", text, [Citation(p, text)], "a", [kb.entities[next(iter(kb.entities))]])
+    far = [Hit(Passage("x", "a", "7", "7", "7", ("7 交通",), "道路", 0, 2), 1.0, 1, 1, 1.0, 0.3, 0.4)]
+    assert as_many_as_asked(analyse("“三区联动”说的是哪三个区？"), [entity], far) is entity
+    assert as_many_as_asked(analyse("“三区联动”说的是哪两个区？"), [entity], far) is None  # three, not two
+    assert as_many_as_asked(analyse("三区联动说的是哪三个区？"), [entity], far) is None  # not quoted
+
+
+def test_an_outline_of_parts_the_question_names_says_what_each_part_is() -> None:
+    from retrieval.answering.candidates_text import outline_candidates
+    from retrieval.search import Hit
+
+    def part(pid: str, head: str, text: str) -> Passage:
+        return Passage(pid, "a", "5.1", f"5.1/{head}", head, ("5 中心城区", "5.1 中心城区空间结构", head), text, 0, len(text))
+
+    ps = [part("s1", "一带", "青水河滨水景观带，串联东西两个城区。"), part("s2", "两区", "东城区：商贸服务区\n西城区：产业发展区")]
+    kb = FactBase([], ps, PLANS)
+    hits = [Hit(p, 1.0, i + 1, i + 1, 1.0, 0.3, 0.4) for i, p in enumerate(ps)]
+    (named,) = outline_candidates(analyse("城区的“一带两区”分别是啥？"), kb, hits)
+    assert "一带：青水河滨水景观带" in named.text and "西城区：产业发展区" in named.text
+    (outline,) = outline_candidates(analyse("中心城区空间结构包括哪些部分？"), kb, hits)
+    assert outline.text == "中心城区空间结构包括：一带；两区。"  # the parts not named: their headings
+
+
+def test_a_thing_of_the_genre_the_plan_never_names_by_any_of_its_names_is_unknown() -> None:
+    from retrieval.answering.analysis import unknown_things
+    from retrieval.answering.lexicon import lexicon
+
+    names = next(line for line in lexicon().things if line[0] == "殡仪馆")
+    assert len(names) >= 2  # the line gives other names of the same thing
+    plan = "规划建设县城公墓一处。" if "公墓" in names else f"规划建设{names[1]}一处。"
+    assert unknown_things("殡仪馆布置在哪里？", lambda n: n in "规划建设中学一所。") == ("殡仪馆",)
+    assert unknown_things("殡仪馆布置在哪里？", lambda n: n in plan) == ()  # the plan says it in other words
+    assert unknown_things("中学建在哪里？", lambda n: False) == ()  # not a thing of the list
+
+
+def test_a_question_about_a_thing_the_plan_never_names_is_answered_not_stated() -> None:
+    from ingest.tokenize import make_tokenizer
+    from retrieval.answering.pipeline import Context, gather
+    from retrieval.search import Hit
+    from tests.retrieval.answering_kb import factbase
+
+    ctx = Context(factbase(), make_tokenizer())
+
+    def search(q: str, k: int, plan: str | None, topic: str | None = None, depth: int | None = None) -> list[Hit]:
+        return [Hit(p, 1.0, 1, 1, 1.0, 0.3, 0.4) for p in ctx.kb.passages.values() if p.plan == plan][:k]
+
+    frame, _h, cands = gather("甲山县规划的殡仪馆布置在哪里？", ctx, search, "a")
+    assert frame.unknown_places == ("殡仪馆",)
+    assert all("unknown subject" in problems(frame, c) for c in cands)
+    known, _h, _c = gather("甲山县的森林公园有几处？", ctx, search, "a")
+    assert known.unknown_places == ()
