@@ -491,7 +491,8 @@ def gather(question: str, ctx: Context, search: Search, target: str, top_k: int 
     frame = replace(frame, topic=topic, unseen=unseen, subjects=subjects, jurisdiction=tuple(sorted(own)),
                     kinds=unnamed_kinds(never, vocab, ctx.tokenizer, frame.text),
                     unknown_places=unknown_places(frame.text, unseen, vocab.occurs)
-                    + (unknown_things(frame.text, vocab.occurs) if frame.lang == "zh" else ()))
+                    + unknown_things(frame.text if frame.lang == "zh" else frame.search_text, vocab.occurs))
+    # (an English question: the glossary's plan terms for its words)
     frame = replace(frame, measures=named_measures(frame, kb, target), pointed=pointed_districts(frame.text, kb, target))
     frame = period_year(frame, meta)
     k = max(top_k, 5)  # (the fusion as deep as for k hits: the extra hits do not change the top ones)

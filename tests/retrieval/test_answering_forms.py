@@ -178,3 +178,12 @@ def test_a_question_about_a_thing_the_plan_never_names_is_answered_not_stated() 
     assert all("unknown subject" in problems(frame, c) for c in cands)
     known, _h, _c = gather("甲山县的森林公园有几处？", ctx, search, "a")
     assert known.unknown_places == ()
+
+
+def test_an_english_question_names_a_thing_through_the_glossarys_plan_term() -> None:
+    from retrieval.answering.analysis import unknown_things
+
+    asked = analyse("Does the county plan a nursing home?")
+    assert "养老院" in asked.search_text
+    assert unknown_things(asked.search_text, lambda n: n in "规划建设中学一所。") == ("养老院",)
+    assert unknown_things(asked.search_text, lambda n: n in "新建养老院一处。") == ()
