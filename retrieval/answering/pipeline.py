@@ -215,6 +215,8 @@ def decide(frame: QuestionFrame, cands: list[Candidate], hits: Sequence[Hit], la
         best = as_many_as_asked(frame, ok, hits)
     if best is None:
         best = names_the_thing_asked(frame, ok, hits)
+    if best is None:
+        best = states_the_class(frame, ok, hits)
     if best is not None:
         best = fuller(frame, best, [c for c in ok if c.score >= threshold])
         where = located_by_heading(frame, best)
@@ -280,6 +282,21 @@ def names_the_thing_asked(frame: QuestionFrame, ok: list[Candidate], hits: Seque
     top = {h.passage.id for h in hits[:3]}
     return next((c for c in ok if c.source == "text" and c.citations and c.citations[0].passage.id in top
                  and m.group(1) in c.text), None)
+
+
+# which class a thing is in (属于哪种类型, 归哪一类, 算什么类型的村); a quote that assigns one (类型为甲类, 属于乙型)
+_ASKS_CLASS = re.compile(r"(?:属于|归|算|是|列为|划为)(?:哪|什么|啥)[一个]?(?:种|类|种类型|类型)|哪一类|什么类型|啥类型")
+_STATES_CLASS = re.compile(r"(?:类型|类别)(?:为|是)[\u4e00-\u9fff]{2,8}[类型]|(?:属于|列为|划为)[\u4e00-\u9fff]{2,8}[类型](?![的])")
+
+
+def states_the_class(frame: QuestionFrame, ok: list[Candidate], hits: Sequence[Hit]) -> Candidate | None:
+    """``桂塘村属于哪种类型``: a valid quote from the top hit that assigns a class (村庄类型为集聚提升类) says
+    which, however low it scores (the class said as one is the evidence)."""
+    if not _ASKS_CLASS.search(frame.text) or not hits:
+        return None
+    top = hits[0].passage.id
+    return next((c for c in ok if c.source == "text" and c.citations and c.citations[0].passage.id == top
+                 and _STATES_CLASS.search(c.text)), None)
 
 
 def fuller(frame: QuestionFrame, best: Candidate, ok: list[Candidate]) -> Candidate:

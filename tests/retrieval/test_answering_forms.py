@@ -187,3 +187,15 @@ def test_an_english_question_names_a_thing_through_the_glossarys_plan_term() -> 
     assert "养老院" in asked.search_text
     assert unknown_things(asked.search_text, lambda n: n in "规划建设中学一所。") == ("养老院",)
     assert unknown_things(asked.search_text, lambda n: n in "新建养老院一处。") == ()
+
+
+def test_which_class_a_thing_is_in_is_answered_by_the_top_quote_that_assigns_one() -> None:
+    from retrieval.answering.pipeline import states_the_class
+    from retrieval.search import Hit
+
+    said = _quoted("发展定位：甲村定位为示范村。村庄类型为集聚提升类。")
+    other = _quoted("村域现状耕地1685.4亩，林地398.6公顷。")
+    hits = [Hit(said.citations[0].passage, 1.0, 1, 1, 1.0, 0.3, 0.4)]
+    assert states_the_class(analyse("甲村在村庄分类中属于哪种类型？"), [other, said], hits) is said
+    assert states_the_class(analyse("甲村有多少耕地？"), [other, said], hits) is None  # no class asked
+    assert states_the_class(analyse("甲村在村庄分类中属于哪种类型？"), [other], hits) is None  # none assigned
