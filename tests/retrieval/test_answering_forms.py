@@ -199,3 +199,11 @@ def test_which_class_a_thing_is_in_is_answered_by_the_top_quote_that_assigns_one
     assert states_the_class(analyse("甲村在村庄分类中属于哪种类型？"), [other, said], hits) is said
     assert states_the_class(analyse("甲村有多少耕地？"), [other, said], hits) is None  # no class asked
     assert states_the_class(analyse("甲村在村庄分类中属于哪种类型？"), [other], hits) is None  # none assigned
+
+
+def test_admissions_hukou_fees_subsidies_welfare_and_event_dates_are_out_of_scope() -> None:
+    for q in ("县一中今年招多少新生？", "孩子上小学按什么划片？", "买房能不能落户？", "路边停车怎么收费？",
+              "改厕一户补多少？", "怎么申请最低生活保障？", "桃花节每年几月份举办？", "Are there subsidies for farmers?"):
+        assert analyse(q).out_of_scope, q
+    for q in ("小学入学率要达到多少？", "村卫生室建在哪？", "近期重点项目总投资多少？"):  # what a plan states
+        assert analyse(q).out_of_scope is None, q
